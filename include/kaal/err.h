@@ -1,0 +1,20 @@
+/* Broker errors: every broker call returns one, and each names what went wrong. */
+#pragma once
+
+typedef enum kaal_err {
+    KAAL_OK = 0,
+    KAAL_E_INVAL,          /* an argument is out of range or malformed */
+    KAAL_E_NO_SLOTS,       /* the slot allocator has no free slot (or run) left */
+    KAAL_E_NO_MEMORY,      /* no free untyped block is large enough */
+    KAAL_E_NOT_ALLOCATED,  /* freeing a slot or object that is not allocated */
+    KAAL_E_NO_METADATA,    /* the allocator's bookkeeping table is full */
+    KAAL_E_KERNEL,         /* the kernel refused an invocation the broker made */
+    KAAL_E_BOOTINFO_NODES, /* bootinfo: node id and count are inconsistent */
+    KAAL_E_BOOTINFO_REGION,   /* bootinfo: a slot region is inverted or exceeds the CNode */
+    KAAL_E_BOOTINFO_OVERLAP,  /* bootinfo: two slot regions overlap */
+    KAAL_E_BOOTINFO_UNTYPED,  /* bootinfo: an untyped descriptor is malformed */
+    KAAL_E_COUNT
+} kaal_err_t;
+
+/* A short, stable description of the error, for logs. */
+const char *kaal_err_str(kaal_err_t err);

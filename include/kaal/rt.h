@@ -1,0 +1,25 @@
+/*
+ * The freestanding runtime shared by the root task and components: formatted
+ * output over a character sink, and the few string helpers C code needs
+ * without libc.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef void (*rt_putc_fn)(char c);
+
+/* Where rt_printf writes; the root task points it at its console. */
+void rt_set_putc(rt_putc_fn putc);
+
+/* printf subset: %d %i %u %x %X %p %s %c %% with l/z/ll sizes, width, '0' and '-' flags. */
+int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rt_vprintf(const char *fmt, va_list ap);
+/* Formats into buf (always NUL-terminated when size > 0); returns the full length. */
+int rt_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+size_t rt_strlen(const char *s);
+int rt_strcmp(const char *a, const char *b);
+void *rt_memset(void *d, int c, size_t n);
+void *rt_memcpy(void *d, const void *s, size_t n);

@@ -1,0 +1,63 @@
+/*
+ * The untyped allocator: kernel objects of any type and size from the
+ * untyped memory the broker owns. It is a buddy allocator whose blocks are
+ * untyped caps: a block larger than the request is split by retyping it into
+ * two untypeds of half its size; an object is retyped from a block of exactly
+ * its size; freeing revokes the block (the object and every copy of its cap
+ * go) so the block can be retyped again. Free buddies are merged again only
+ * when a request cannot otherwise be met (revoking their parent), so an
+ * alloc/free loop does not split and merge each time.
+ *
+ * Accounting is exact: free_bytes + used_bytes == total_bytes always, where
+ * total_bytes is the sum of the untypeds added.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <sel4/sel4.h>
+#include <kaal/cspace.h>
+#include <kaal/err.h>
+
+#define UNTYPED_MAX_BLOCKS 8192u
+#define UNTYPED_LEVELS (seL4_MaxUntypedBits + 1)
+
+typedef struct ut_block {
+    seL4_CPtr cap;
+    seL4_Word paddr;
+    uint8_t bits, state;
+    int32_t parent, sibling; /* -1 for an untyped that was added, not split off */
+    int32_t next, prev;      /* links in the free list of its size, or the spare list */
+} ut_block_t;
+
+typedef struct untyped_alloc {
+    cspace_t *cs; /* where object and split caps go */
+    seL4_Word total_bytes, free_bytes, used_bytes;
+    seL4_Word splits, merges; /* retypes into halves, and revokes that undo them */
+    int32_t free_head[UNTYPED_LEVELS];
+    int32_t spare;
+    ut_block_t blocks[UNTYPED_MAX_BLOCKS];
+} untyped_alloc_t;
+
+/* An allocated object: its cap (in the allocator's CSpace) and where it lives. */
+typedef struct kaal_obj {
+    seL4_CPtr cap;
+    seL4_Word paddr;
+    seL4_Word type;
+    uint8_t size_bits;
+    int32_t block;
+} kaal_obj_t;
+
+/* An empty allocator whose caps go into cs. */
+void untyped_init(untyped_alloc_t *ua, cspace_t *cs);
+/* Gives the allocator an untyped cap (with no children) of 2^bits bytes at paddr. */
+kaal_err_t untyped_add(untyped_alloc_t *ua, seL4_CPtr cap, seL4_Word paddr, uint8_t bits);
+/* Adds every RAM untyped the bootinfo lists (device untypeds are for devices). */
+kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi);
+
+/* Size in bits of an object of the type (user_bits: CNode radix, untyped size). */
+seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits);
+kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out);
+kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
+
+/* The largest object size (bits) that can be allocated now without merging, 0 if none. */
+unsigned untyped_largest_free(const untyped_alloc_t *ua);

@@ -1,0 +1,103 @@
+/*
+ * <sel4/sel4.h> for the sim: the libsel4 C API (seL4 16.0.0, x86_64,
+ * non-MCS) implemented by the host model in platform/sim.
+ */
+#pragma once
+
+#include <sel4/types.h>
+#include <sel4/invocation.h>
+
+/* The calling thread's IPC buffer, as libsel4 keeps it (thread-local). */
+extern __thread seL4_IPCBuffer *__sel4_ipc_buffer;
+
+static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *ipc_buffer) { __sel4_ipc_buffer = ipc_buffer; }
+static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void) { return __sel4_ipc_buffer; }
+static inline seL4_Word seL4_GetMR(int i) { return __sel4_ipc_buffer->msg[i]; }
+static inline void seL4_SetMR(int i, seL4_Word mr) { __sel4_ipc_buffer->msg[i] = mr; }
+static inline seL4_Word seL4_GetUserData(void) { return __sel4_ipc_buffer->userData; }
+static inline void seL4_SetUserData(seL4_Word data) { __sel4_ipc_buffer->userData = data; }
+static inline seL4_Word seL4_GetBadge(int i) { return __sel4_ipc_buffer->caps_or_badges[i]; }
+static inline seL4_CPtr seL4_GetCap(int i) { return (seL4_CPtr)__sel4_ipc_buffer->caps_or_badges[i]; }
+static inline void seL4_SetCap(int i, seL4_CPtr cptr) { __sel4_ipc_buffer->caps_or_badges[i] = (seL4_Word)cptr; }
+static inline void seL4_GetCapReceivePath(seL4_CPtr *receiveCNode, seL4_CPtr *receiveIndex,
+                                          seL4_Word *receiveDepth)
+{
+    if (receiveCNode) {
+        *receiveCNode = __sel4_ipc_buffer->receiveCNode;
+    }
+    if (receiveIndex) {
+        *receiveIndex = __sel4_ipc_buffer->receiveIndex;
+    }
+    if (receiveDepth) {
+        *receiveDepth = __sel4_ipc_buffer->receiveDepth;
+    }
+}
+static inline void seL4_SetCapReceivePath(seL4_CPtr receiveCNode, seL4_CPtr receiveIndex,
+                                          seL4_Word receiveDepth)
+{
+    __sel4_ipc_buffer->receiveCNode = receiveCNode;
+    __sel4_ipc_buffer->receiveIndex = receiveIndex;
+    __sel4_ipc_buffer->receiveDepth = receiveDepth;
+}
+
+/* Bootinfo pointer as libsel4's sel4_bootinfo.c keeps it. */
+void seL4_InitBootInfo(seL4_BootInfo *bi);
+seL4_BootInfo *seL4_GetBootInfo(void);
+
+/* System calls (non-MCS). */
+void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo);
+void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo);
+void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0, seL4_Word *mr1,
+                      seL4_Word *mr2, seL4_Word *mr3);
+void seL4_NBSendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0, seL4_Word *mr1,
+                        seL4_Word *mr2, seL4_Word *mr3);
+void seL4_Reply(seL4_MessageInfo_t msgInfo);
+void seL4_ReplyWithMRs(seL4_MessageInfo_t msgInfo, seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                       seL4_Word *mr3);
+void seL4_Signal(seL4_CPtr dest);
+seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender);
+seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0, seL4_Word *mr1,
+                                    seL4_Word *mr2, seL4_Word *mr3);
+seL4_MessageInfo_t seL4_NBRecv(seL4_CPtr src, seL4_Word *sender);
+seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo);
+seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
+                                    seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3);
+seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *sender);
+seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *sender,
+                                         seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3);
+void seL4_Wait(seL4_CPtr src, seL4_Word *sender);
+seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender);
+void seL4_Yield(void);
+
+/* Debug system calls (KernelDebugBuild / KernelPrinting). */
+void seL4_DebugPutChar(char c);
+void seL4_DebugHalt(void);
+seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap);
+void seL4_DebugNameThread(seL4_CPtr tcb, const char *name);
+
+/* Object invocations. */
+seL4_Error seL4_Untyped_Retype(seL4_Untyped _service, seL4_Word type, seL4_Word size_bits, seL4_CNode root,
+                               seL4_Word node_index, seL4_Word node_depth, seL4_Word node_offset,
+                               seL4_Word num_objects);
+seL4_Error seL4_CNode_Revoke(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth);
+seL4_Error seL4_CNode_Delete(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth);
+seL4_Error seL4_CNode_CancelBadgedSends(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth);
+seL4_Error seL4_CNode_Copy(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root,
+                           seL4_Word src_index, seL4_Uint8 src_depth, seL4_CapRights_t rights);
+seL4_Error seL4_CNode_Mint(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root,
+                           seL4_Word src_index, seL4_Uint8 src_depth, seL4_CapRights_t rights, seL4_Word badge);
+seL4_Error seL4_CNode_Move(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root,
+                           seL4_Word src_index, seL4_Uint8 src_depth);
+seL4_Error seL4_CNode_Mutate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth,
+                             seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth, seL4_Word badge);
+seL4_Error seL4_CNode_Rotate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth,
+                             seL4_Word dest_badge, seL4_CNode pivot_root, seL4_Word pivot_index,
+                             seL4_Uint8 pivot_depth, seL4_Word pivot_badge, seL4_CNode src_root,
+                             seL4_Word src_index, seL4_Uint8 src_depth);
+seL4_Error seL4_CNode_SaveCaller(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth);
+
+typedef struct seL4_X86_Page_GetAddress {
+    int error;
+    seL4_Word paddr;
+} seL4_X86_Page_GetAddress_t;
+seL4_X86_Page_GetAddress_t seL4_X86_Page_GetAddress(seL4_X86_Page _service);

@@ -1,0 +1,179 @@
+/*
+ * The synthetic boot: the kernel state and bootinfo that seL4 16.0.0 hands
+ * its root task on QEMU pc99 with 512 MiB of RAM. The layout (physical
+ * memory map, slot regions, image size) is in sim_machine below; untypeds
+ * are carved from the free ranges the way the kernel carves them, into
+ * naturally aligned power-of-two blocks.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "model.h"
+#include "sim_internal.h"
+
+cap_t make_asid_pool(word_t paddr);
+
+typedef struct {
+    word_t start, end;
+} range_t;
+
+/* The machine the sim boots: QEMU pc99, -m 512. */
+static const struct {
+    word_t ram_size;
+    range_t ram_free[2];      /* RAM the kernel leaves to the root task */
+    range_t device[3];        /* physical address space that is not RAM */
+    word_t rootserver_paddr;  /* where the root task's own objects live */
+    word_t image_paddr, image_vaddr, image_frames;
+    unsigned cnode_bits;
+} sim_machine = {
+    .ram_size = 0x20000000,
+    .ram_free = {{0x00001000, 0x0009f000}, {0x00800000, 0x1ffe0000}},
+    .device = {{0x000a0000, 0x00100000}, {0x20000000, 0xfec00000}, {0xfee00000, 0x800000000000}},
+    .rootserver_paddr = 0x00500000,
+    .image_paddr = 0x00400000,
+    .image_vaddr = 0x00400000,
+    .image_frames = 64,
+    .cnode_bits = 12,
+};
+
+static unsigned floor_log2(word_t v)
+{
+    return 63u - (unsigned)__builtin_clzl(v);
+}
+
+/* Splits [start, end) into aligned power-of-two untypeds, as the kernel does. */
+static void carve_untypeds(seL4_BootInfo *bi, cte_t *cnode, word_t *slot, range_t r, bool device)
+{
+    while (r.start < r.end && *slot < BIT(sim_machine.cnode_bits)) {
+        unsigned bits = floor_log2(r.end - r.start);
+        if (r.start != 0 && (unsigned)__builtin_ctzl(r.start) < bits) {
+            bits = (unsigned)__builtin_ctzl(r.start);
+        }
+        if (bits > seL4_MaxUntypedBits) {
+            bits = seL4_MaxUntypedBits;
+        }
+        if (bits >= seL4_MinUntypedBits) {
+            word_t i = *slot - bi->untyped.start;
+            if (i >= CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS) {
+                return;
+            }
+            bi->untypedList[i] = (seL4_UntypedDesc){.paddr = r.start, .sizeBits = (seL4_Uint8)bits,
+                                                    .isDevice = device};
+            cte_set_root(&cnode[*slot], create_object(seL4_UntypedObject, r.start, bits, device));
+            (*slot)++;
+        }
+        r.start += BIT(bits);
+    }
+}
+
+static cap_t simple_cap(cap_type_t type)
+{
+    cap_t c;
+    memset(&c, 0, sizeof(c));
+    c.type = type;
+    return c;
+}
+
+static cap_t mapped(cap_t c)
+{
+    c.pt.mapped = true;
+    c.pt.mapped_asid = 1;
+    return c;
+}
+
+static cap_t frame_at(word_t paddr)
+{
+    return create_object(seL4_X86_4K, paddr, 0, false);
+}
+
+seL4_BootInfo *sim_boot_kernel(void)
+{
+    ksim.ram_size = sim_machine.ram_size;
+    ksim.ram = mmap(NULL, ksim.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ksim.ram == MAP_FAILED) {
+        abort();
+    }
+    word_t obj = sim_machine.rootserver_paddr; /* bump allocator for the root task's objects */
+
+    cap_t root = create_object(seL4_CapTableObject, obj, sim_machine.cnode_bits, false);
+    root.cn.guard_size = seL4_WordBits - sim_machine.cnode_bits;
+    obj += BIT(sim_machine.cnode_bits + seL4_SlotBits);
+    cte_t *cnode = root.obj;
+
+    cap_t tcb = create_object(seL4_TCBObject, obj, 0, false);
+    obj += BIT(seL4_TCBBits);
+    tcb_t *t = tcb.obj;
+    t->state = ts_running;
+    t->priority = t->mcp = seL4_MaxPrio;
+    strcpy(t->name, "rootserver");
+
+    word_t bi_paddr = obj, ipc_paddr = obj + BIT(seL4_PageBits);
+    obj += 2 * BIT(seL4_PageBits);
+    seL4_BootInfo *bi = ram_at(bi_paddr, BIT(seL4_PageBits));
+    seL4_IPCBuffer *ipc = ram_at(ipc_paddr, BIT(seL4_PageBits));
+
+    cap_t vspace = mapped(create_object(seL4_X64_PML4Object, obj, 0, false));
+    obj += BIT(seL4_PageBits);
+    cap_t pool = make_asid_pool(obj);
+    obj += BIT(seL4_PageBits);
+
+    cte_set_root(&cnode[seL4_CapInitThreadTCB], tcb);
+    cte_set_root(&cnode[seL4_CapInitThreadCNode], root);
+    cte_set_root(&cnode[seL4_CapInitThreadVSpace], vspace);
+    cte_set_root(&cnode[seL4_CapIRQControl], simple_cap(cap_irq_control));
+    cte_set_root(&cnode[seL4_CapASIDControl], simple_cap(cap_asid_control));
+    cte_set_root(&cnode[seL4_CapInitThreadASIDPool], pool);
+    cte_set_root(&cnode[seL4_CapIOPortControl], simple_cap(cap_io_port_control));
+    cte_set_root(&cnode[seL4_CapBootInfoFrame], frame_at(bi_paddr));
+    cte_set_root(&cnode[seL4_CapInitThreadIPCBuffer], frame_at(ipc_paddr));
+    cte_set_root(&cnode[seL4_CapDomain], simple_cap(cap_domain));
+
+    /* The thread's own slots: its CSpace and VSpace roots. */
+    cte_insert(root, &cnode[seL4_CapInitThreadCNode], &t->ctes[tcb_ctable]);
+    cte_insert(vspace, &cnode[seL4_CapInitThreadVSpace], &t->ctes[tcb_vtable]);
+    t->ipc_buffer = ipc;
+    t->ipc_buffer_vaddr = sim_machine.image_vaddr + sim_machine.image_frames * BIT(seL4_PageBits);
+
+    memset(bi, 0, sizeof(*bi));
+    bi->nodeID = 0;
+    bi->numNodes = 1;
+    bi->ipcBuffer = ipc;
+    bi->initThreadCNodeSizeBits = sim_machine.cnode_bits;
+    word_t slot = seL4_NumInitialCaps;
+
+    /* The image's paging structures below the PML4: one PDPT, PD and PT. */
+    bi->userImagePaging.start = slot;
+    static const word_t paging_types[] = {seL4_X86_PDPTObject, seL4_X86_PageDirectoryObject,
+                                          seL4_X86_PageTableObject};
+    for (unsigned i = 0; i < 3; i++) {
+        cte_set_root(&cnode[slot++], mapped(create_object(paging_types[i], obj, 0, false)));
+        obj += BIT(seL4_PageBits);
+    }
+    bi->userImagePaging.end = slot;
+
+    bi->userImageFrames.start = slot;
+    for (word_t i = 0; i < sim_machine.image_frames; i++) {
+        cap_t f = frame_at(sim_machine.image_paddr + i * BIT(seL4_PageBits));
+        f.frame.mapped_asid = 1;
+        f.frame.mapped_vaddr = sim_machine.image_vaddr + i * BIT(seL4_PageBits);
+        cte_set_root(&cnode[slot++], f);
+    }
+    bi->userImageFrames.end = slot;
+
+    bi->untyped.start = slot;
+    for (unsigned i = 0; i < 2; i++) {
+        carve_untypeds(bi, cnode, &slot, sim_machine.ram_free[i], false);
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        carve_untypeds(bi, cnode, &slot, sim_machine.device[i], true);
+    }
+    bi->untyped.end = slot;
+    bi->empty.start = slot;
+    bi->empty.end = BIT(sim_machine.cnode_bits);
+
+    ksim.bootinfo = bi;
+    ksim.root_cnode = &cnode[seL4_CapInitThreadCNode];
+    sim_self = t;
+    seL4_SetIPCBuffer(ipc);
+    return bi;
+}

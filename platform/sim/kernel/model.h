@@ -1,0 +1,230 @@
+/*
+ * The sim's model of seL4 kernel state: capabilities, slots with their
+ * derivation tree (the kernel's MDB), and kernel objects. It follows the
+ * structure of the kernel's own C so that every rule has one obvious place.
+ * Internal to platform/sim: nothing outside the sim includes this.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sel4/sel4.h>
+
+typedef seL4_Word word_t;
+
+#define BIT(n) (1ul << (n))
+#define MASK(n) (BIT(n) - 1ul)
+
+typedef enum {
+    cap_null,
+    cap_untyped,
+    cap_endpoint,
+    cap_notification,
+    cap_reply,
+    cap_cnode,
+    cap_thread,
+    cap_irq_control,
+    cap_irq_handler,
+    cap_domain,
+    cap_frame,
+    cap_page_table,
+    cap_page_directory,
+    cap_pdpt,
+    cap_pml4,
+    cap_asid_control,
+    cap_asid_pool,
+    cap_io_port_control,
+    cap_io_port,
+} cap_type_t;
+
+struct cte;
+struct tcb;
+
+typedef struct cap {
+    cap_type_t type;
+    word_t paddr; /* the object's physical address (the kernel's capPtr) */
+    void *obj;    /* the host-side object, if the type has one */
+    union {
+        struct {
+            unsigned size_bits;
+            bool device;
+            word_t free_offset; /* bytes used from the start */
+        } ut;
+        struct {
+            word_t badge;
+            bool send, recv, grant, grant_reply;
+        } ep;
+        struct {
+            word_t badge;
+            bool send, recv;
+        } ntfn;
+        struct {
+            bool master, grant;
+        } reply;
+        struct {
+            unsigned radix, guard_size;
+            word_t guard;
+        } cn;
+        struct {
+            unsigned size_bits;
+            bool device;
+            seL4_CapRights_t rights;
+            word_t mapped_asid, mapped_vaddr;
+        } frame;
+        struct {
+            bool mapped;
+            word_t mapped_asid, mapped_vaddr;
+        } pt; /* page table, page directory, PDPT, PML4 */
+        struct {
+            word_t base; /* first ASID of the pool */
+        } asid;
+        struct {
+            seL4_Uint16 first, last;
+        } ioport;
+        struct {
+            word_t irq;
+        } irq;
+    };
+} cap_t;
+
+/* A capability slot: the kernel's cte_t, with its MDB node. */
+typedef struct cte {
+    cap_t cap;
+    struct cte *mdb_prev, *mdb_next;
+    bool revocable, first_badged;
+} cte_t;
+
+/* Thread states (non-MCS). */
+typedef enum {
+    ts_inactive,
+    ts_running,
+    ts_restart,
+    ts_blocked_on_receive,
+    ts_blocked_on_send,
+    ts_blocked_on_reply,
+    ts_blocked_on_notification,
+    ts_idle,
+} thread_state_t;
+
+enum { tcb_ctable, tcb_vtable, tcb_reply, tcb_caller, tcb_buffer, tcb_cnode_entries };
+
+typedef struct tcb {
+    cte_t ctes[tcb_cnode_entries];
+    thread_state_t state;
+    seL4_IPCBuffer *ipc_buffer; /* host address of the thread's IPC buffer */
+    word_t ipc_buffer_vaddr;
+    unsigned priority, mcp;
+    struct notification *bound_ntfn;
+    struct tcb *ep_next, *ep_prev; /* queue links on an endpoint or notification */
+    word_t fault_ep;
+    word_t ipc_badge; /* the badge a blocked sender sends with */
+    char name[32];
+} tcb_t;
+
+typedef enum { ep_idle, ep_send, ep_recv } ep_state_t;
+typedef struct endpoint {
+    ep_state_t state;
+    tcb_t *head, *tail;
+} endpoint_t;
+
+typedef enum { ntfn_idle, ntfn_waiting, ntfn_active } ntfn_state_t;
+typedef struct notification {
+    ntfn_state_t state;
+    word_t badge; /* the accumulated badge while active */
+    tcb_t *head, *tail;
+    tcb_t *bound_tcb;
+} notification_t;
+
+/* The error the current invocation reports, as the kernel's current_syscall_error. */
+typedef struct {
+    seL4_Error type;
+    word_t invalid_argument, invalid_cap, range_min, range_max, memory_left;
+    bool lookup_was_source;
+    seL4_LookupFailureType luf;
+    word_t luf_bits_left, luf_bits_found, luf_guard_found;
+} syscall_error_t;
+
+/* Result of a lookup: the slot, or the reason it failed (in err). */
+typedef struct {
+    cte_t *slot;
+    word_t bits_remaining;
+    bool ok;
+} lookup_t;
+
+/* All kernel state of one simulated machine. */
+typedef struct kernel {
+    pthread_mutex_t lock; /* the big kernel lock: one invocation at a time */
+    unsigned char *ram;   /* host memory that backs physical RAM */
+    word_t ram_size;
+    tcb_t *cur;           /* the thread executing the current system call */
+    syscall_error_t err;
+    word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
+    bool irq_issued[256];
+    seL4_BootInfo *bootinfo;
+    cte_t *root_cnode;
+} kernel_t;
+
+extern kernel_t ksim;
+
+/* errors.c: set the current error; each returns false for use in `return fail...`. */
+bool fail(seL4_Error e);
+bool fail_arg(word_t n);
+bool fail_range(word_t min, word_t max);
+bool fail_lookup(bool source, seL4_LookupFailureType luf, word_t bits_left, word_t bits_found, word_t guard);
+unsigned error_to_mrs(word_t *mr);
+
+/* cspace.c */
+lookup_t resolve_address_bits(cap_t node, word_t cptr, word_t n_bits);
+cte_t *lookup_slot_for_cnode_op(bool is_source, cap_t root, word_t cptr, word_t depth);
+cte_t *lookup_slot(tcb_t *t, word_t cptr);
+
+/* objects.c */
+word_t object_size_bits(word_t type, word_t user_bits);
+bool object_type_is_frame(word_t type);
+word_t cap_size_bits(const cap_t *c);
+bool cap_is_physical(const cap_t *c);
+bool same_region_as(const cap_t *a, const cap_t *b);
+bool same_object_as(const cap_t *a, const cap_t *b);
+bool cap_is_revocable(const cap_t *derived, const cap_t *src);
+bool derive_cap(cte_t *slot, cap_t c, cap_t *out);
+cap_t update_cap_data(bool preserve, word_t data, cap_t c);
+cap_t mask_cap_rights(seL4_CapRights_t r, cap_t c);
+cap_t create_object(word_t type, word_t paddr, word_t user_bits, bool device);
+void destroy_object(const cap_t *c);
+void *ram_at(word_t paddr, word_t size);
+
+/* cdt.c: the mapping database */
+bool is_mdb_parent_of(const cte_t *a, const cte_t *b);
+bool ensure_no_children(const cte_t *slot);
+bool ensure_empty_slot(const cte_t *slot);
+bool is_final_capability(const cte_t *slot);
+void cte_insert(cap_t c, cte_t *src, cte_t *dest);
+void cte_insert_new(cte_t *parent, cte_t *slot, cap_t c);
+void cte_move(cap_t c, cte_t *src, cte_t *dest);
+void cte_swap(cap_t c1, cte_t *s1, cap_t c2, cte_t *s2);
+void cte_delete(cte_t *slot);
+void cte_revoke(cte_t *slot);
+void cte_set_root(cte_t *slot, cap_t c);
+
+/* invocations: each decodes and performs one object's invocation */
+typedef struct {
+    word_t label, length;
+    word_t *mr;       /* the caller's message registers */
+    cte_t *extra[seL4_MsgMaxExtraCaps];
+    unsigned n_extra;
+    cte_t *slot;      /* the invoked cap's slot */
+    unsigned reply_len; /* set by invocations that return data in mr[] */
+} invocation_t;
+
+bool decode_untyped(invocation_t *inv);
+bool decode_cnode(invocation_t *inv);
+bool decode_x86_frame(invocation_t *inv);
+
+/* ipc.c */
+void ep_cancel_all(endpoint_t *ep);
+void ntfn_cancel_all(notification_t *n);
+void send_signal(notification_t *n, word_t badge);
+
+/* boot.c */
+seL4_BootInfo *sim_boot_kernel(void);

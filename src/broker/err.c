@@ -1,0 +1,23 @@
+#include <kaal/err.h>
+
+static const char *const names[KAAL_E_COUNT] = {
+    [KAAL_OK] = "ok",
+    [KAAL_E_INVAL] = "invalid argument",
+    [KAAL_E_NO_SLOTS] = "out of capability slots",
+    [KAAL_E_NO_MEMORY] = "out of untyped memory",
+    [KAAL_E_NOT_ALLOCATED] = "not allocated",
+    [KAAL_E_NO_METADATA] = "allocator bookkeeping full",
+    [KAAL_E_KERNEL] = "kernel refused the invocation",
+    [KAAL_E_BOOTINFO_NODES] = "bootinfo: bad node id or count",
+    [KAAL_E_BOOTINFO_REGION] = "bootinfo: slot region inverted or outside the root CNode",
+    [KAAL_E_BOOTINFO_OVERLAP] = "bootinfo: slot regions overlap",
+    [KAAL_E_BOOTINFO_UNTYPED] = "bootinfo: malformed untyped descriptor",
+};
+
+const char *kaal_err_str(kaal_err_t err)
+{
+    if ((unsigned)err >= KAAL_E_COUNT) {
+        return "unknown error";
+    }
+    return names[err];
+}

@@ -1,0 +1,296 @@
+/* The untyped allocator: a buddy allocator over untyped caps. */
+#include <kaal/untyped.h>
+
+enum { BLOCK_SPARE, BLOCK_FREE, BLOCK_SPLIT, BLOCK_USED };
+
+static void list_push(int32_t *head, ut_block_t *blocks, int32_t i)
+{
+    blocks[i].prev = -1;
+    blocks[i].next = *head;
+    if (*head >= 0) {
+        blocks[*head].prev = i;
+    }
+    *head = i;
+}
+
+static void list_remove(int32_t *head, ut_block_t *blocks, int32_t i)
+{
+    if (blocks[i].prev >= 0) {
+        blocks[blocks[i].prev].next = blocks[i].next;
+    } else {
+        *head = blocks[i].next;
+    }
+    if (blocks[i].next >= 0) {
+        blocks[blocks[i].next].prev = blocks[i].prev;
+    }
+}
+
+static void make_free(untyped_alloc_t *ua, int32_t i)
+{
+    ua->blocks[i].state = BLOCK_FREE;
+    list_push(&ua->free_head[ua->blocks[i].bits], ua->blocks, i);
+}
+
+static void take_free(untyped_alloc_t *ua, int32_t i)
+{
+    list_remove(&ua->free_head[ua->blocks[i].bits], ua->blocks, i);
+}
+
+static int32_t node_new(untyped_alloc_t *ua)
+{
+    int32_t i = ua->spare;
+    if (i >= 0) {
+        list_remove(&ua->spare, ua->blocks, i);
+    }
+    return i;
+}
+
+static void node_release(untyped_alloc_t *ua, int32_t i)
+{
+    ua->blocks[i].state = BLOCK_SPARE;
+    list_push(&ua->spare, ua->blocks, i);
+}
+
+void untyped_init(untyped_alloc_t *ua, cspace_t *cs)
+{
+    ua->cs = cs;
+    ua->total_bytes = ua->free_bytes = ua->used_bytes = 0;
+    ua->splits = ua->merges = 0;
+    for (unsigned k = 0; k < UNTYPED_LEVELS; k++) {
+        ua->free_head[k] = -1;
+    }
+    ua->spare = -1;
+    for (int32_t i = UNTYPED_MAX_BLOCKS; i-- > 0;) {
+        node_release(ua, i);
+    }
+}
+
+kaal_err_t untyped_add(untyped_alloc_t *ua, seL4_CPtr cap, seL4_Word paddr, uint8_t bits)
+{
+    if (bits < seL4_MinUntypedBits || bits > seL4_MaxUntypedBits) {
+        return KAAL_E_INVAL;
+    }
+    int32_t i = node_new(ua);
+    if (i < 0) {
+        return KAAL_E_NO_METADATA;
+    }
+    ua->blocks[i] = (ut_block_t){.cap = cap, .paddr = paddr, .bits = bits, .parent = -1, .sibling = -1};
+    make_free(ua, i);
+    ua->total_bytes += 1ul << bits;
+    ua->free_bytes += 1ul << bits;
+    return KAAL_OK;
+}
+
+kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi)
+{
+    for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const seL4_UntypedDesc *d = &bi->untypedList[i];
+        if (d->isDevice) {
+            continue;
+        }
+        kaal_err_t err = untyped_add(ua, bi->untyped.start + i, d->paddr, d->sizeBits);
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
+    return KAAL_OK;
+}
+
+seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits)
+{
+    switch (type) {
+    case seL4_UntypedObject:
+        return user_bits;
+    case seL4_TCBObject:
+        return seL4_TCBBits;
+    case seL4_EndpointObject:
+        return seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return seL4_SlotBits + user_bits;
+    case seL4_X86_4K:
+        return seL4_PageBits;
+    case seL4_X86_LargePageObject:
+        return seL4_LargePageBits;
+    case seL4_X64_HugePageObject:
+        return seL4_HugePageBits;
+    case seL4_X86_PageTableObject:
+        return seL4_PageTableBits;
+    case seL4_X86_PageDirectoryObject:
+        return seL4_PageDirBits;
+    case seL4_X86_PDPTObject:
+        return seL4_PDPTBits;
+    case seL4_X64_PML4Object:
+        return seL4_PML4Bits;
+    default:
+        return 0;
+    }
+}
+
+static int32_t smallest_free_at_least(const untyped_alloc_t *ua, unsigned bits)
+{
+    for (unsigned k = bits; k < UNTYPED_LEVELS; k++) {
+        if (ua->free_head[k] >= 0) {
+            return ua->free_head[k];
+        }
+    }
+    return -1;
+}
+
+/* Splits free block b (already off its free list) into two halves; the right
+ * half goes on the free list and the left half is returned in *left. */
+static kaal_err_t split(untyped_alloc_t *ua, int32_t b, int32_t *left)
+{
+    int32_t l = node_new(ua);
+    int32_t r = node_new(ua);
+    if (l < 0 || r < 0) {
+        if (l >= 0) {
+            node_release(ua, l);
+        }
+        return KAAL_E_NO_METADATA;
+    }
+    seL4_CPtr first;
+    kaal_err_t err = cspace_range_alloc(ua->cs, 2, &first);
+    if (err == KAAL_OK && seL4_Untyped_Retype(ua->blocks[b].cap, seL4_UntypedObject, ua->blocks[b].bits - 1u,
+                                              ua->cs->root, 0, 0, first, 2) != seL4_NoError) {
+        cspace_range_free(ua->cs, first, 2);
+        err = KAAL_E_KERNEL;
+    }
+    if (err != KAAL_OK) {
+        node_release(ua, l);
+        node_release(ua, r);
+        return err;
+    }
+    ut_block_t *p = &ua->blocks[b];
+    uint8_t bits = (uint8_t)(p->bits - 1u);
+    ua->blocks[l] = (ut_block_t){.cap = first, .paddr = p->paddr, .bits = bits, .parent = b, .sibling = r};
+    ua->blocks[r] = (ut_block_t){
+        .cap = first + 1, .paddr = p->paddr + (1ul << bits), .bits = bits, .parent = b, .sibling = l};
+    p->state = BLOCK_SPLIT;
+    make_free(ua, r);
+    ua->splits++;
+    *left = l;
+    return KAAL_OK;
+}
+
+/* Merges free buddies back into their parents, smallest first so merges cascade. */
+static void coalesce(untyped_alloc_t *ua)
+{
+    for (unsigned k = seL4_MinUntypedBits; k < UNTYPED_LEVELS; k++) {
+        int32_t i = ua->free_head[k];
+        while (i >= 0) {
+            int32_t next = ua->blocks[i].next;
+            int32_t s = ua->blocks[i].sibling;
+            int32_t p = ua->blocks[i].parent;
+            if (p < 0 || ua->blocks[s].state != BLOCK_FREE ||
+                seL4_CNode_Revoke(ua->cs->root, ua->blocks[p].cap, ua->cs->depth) != seL4_NoError) {
+                i = next;
+                continue;
+            }
+            if (next == s) {
+                next = ua->blocks[s].next;
+            }
+            take_free(ua, i);
+            take_free(ua, s);
+            cspace_slot_free(ua->cs, ua->blocks[i].cap);
+            cspace_slot_free(ua->cs, ua->blocks[s].cap);
+            node_release(ua, i);
+            node_release(ua, s);
+            make_free(ua, p);
+            ua->merges++;
+            i = next;
+        }
+    }
+}
+
+static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, int32_t *out)
+{
+    int32_t b = smallest_free_at_least(ua, bits);
+    if (b < 0) {
+        coalesce(ua);
+        b = smallest_free_at_least(ua, bits);
+        if (b < 0) {
+            return KAAL_E_NO_MEMORY;
+        }
+    }
+    take_free(ua, b);
+    while (ua->blocks[b].bits > bits) {
+        int32_t left;
+        kaal_err_t err = split(ua, b, &left);
+        if (err != KAAL_OK) {
+            make_free(ua, b);
+            return err;
+        }
+        b = left;
+    }
+    *out = b;
+    return KAAL_OK;
+}
+
+kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out)
+{
+    seL4_Word bits = untyped_object_bits(type, user_bits);
+    if (type >= seL4_ObjectTypeCount || bits == 0 || bits > seL4_MaxUntypedBits ||
+        (type == seL4_CapTableObject && user_bits == 0)) {
+        return KAAL_E_INVAL;
+    }
+    if (bits < seL4_MinUntypedBits) {
+        bits = seL4_MinUntypedBits;
+    }
+    seL4_CPtr slot;
+    kaal_err_t err = cspace_slot_alloc(ua->cs, &slot);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    int32_t b;
+    err = find_block(ua, (unsigned)bits, &b);
+    if (err == KAAL_OK &&
+        seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, ua->cs->root, 0, 0, slot, 1) != seL4_NoError) {
+        make_free(ua, b);
+        err = KAAL_E_KERNEL;
+    }
+    if (err != KAAL_OK) {
+        cspace_slot_free(ua->cs, slot);
+        return err;
+    }
+    ua->blocks[b].state = BLOCK_USED;
+    ua->free_bytes -= 1ul << bits;
+    ua->used_bytes += 1ul << bits;
+    *out = (kaal_obj_t){.cap = slot, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
+                        .block = b};
+    return KAAL_OK;
+}
+
+kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
+{
+    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS) {
+        return KAAL_E_INVAL;
+    }
+    ut_block_t *b = &ua->blocks[obj->block];
+    if (b->state != BLOCK_USED || b->paddr != obj->paddr || b->bits != obj->size_bits) {
+        return KAAL_E_NOT_ALLOCATED;
+    }
+    /* Revoking the block removes the object's cap and any copy made of it. */
+    if (seL4_CNode_Revoke(ua->cs->root, b->cap, ua->cs->depth) != seL4_NoError) {
+        return KAAL_E_KERNEL;
+    }
+    kaal_err_t err = cspace_slot_free(ua->cs, obj->cap);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    make_free(ua, obj->block);
+    ua->free_bytes += 1ul << b->bits;
+    ua->used_bytes -= 1ul << b->bits;
+    return KAAL_OK;
+}
+
+unsigned untyped_largest_free(const untyped_alloc_t *ua)
+{
+    for (unsigned k = UNTYPED_LEVELS; k-- > seL4_MinUntypedBits;) {
+        if (ua->free_head[k] >= 0) {
+            return k;
+        }
+    }
+    return 0;
+}
