@@ -59,5 +59,10 @@ seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits);
 kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out);
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
 
+/* Merges every pair of free buddies back into their parent (revoking it),
+ * returning split slots to the CSpace. Allocation does this by itself when a
+ * request cannot otherwise be met. */
+void untyped_coalesce(untyped_alloc_t *ua);
+
 /* The largest object size (bits) that can be allocated now without merging, 0 if none. */
 unsigned untyped_largest_free(const untyped_alloc_t *ua);

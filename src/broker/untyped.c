@@ -175,7 +175,7 @@ static kaal_err_t split(untyped_alloc_t *ua, int32_t b, int32_t *left)
 }
 
 /* Merges free buddies back into their parents, smallest first so merges cascade. */
-static void coalesce(untyped_alloc_t *ua)
+void untyped_coalesce(untyped_alloc_t *ua)
 {
     for (unsigned k = seL4_MinUntypedBits; k < UNTYPED_LEVELS; k++) {
         int32_t i = ua->free_head[k];
@@ -208,7 +208,7 @@ static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, int32_t *out)
 {
     int32_t b = smallest_free_at_least(ua, bits);
     if (b < 0) {
-        coalesce(ua);
+        untyped_coalesce(ua);
         b = smallest_free_at_least(ua, bits);
         if (b < 0) {
             return KAAL_E_NO_MEMORY;

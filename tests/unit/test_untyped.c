@@ -1,0 +1,190 @@
+/* The untyped allocator on the sim: objects are real, accounting is exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <kaal/broker.h>
+#include <sel4/sim.h>
+
+static seL4_BootInfo *bi;
+static broker_t br; /* the allocator over all of the boot RAM */
+
+static void assert_accounting(const untyped_alloc_t *ua)
+{
+    assert_int_equal(ua->free_bytes + ua->used_bytes, ua->total_bytes);
+}
+
+static int boot(void **state)
+{
+    (void)state;
+    bi = sel4sim_boot();
+    return broker_init(&br, bi, NULL) == KAAL_OK ? 0 : -1;
+}
+
+static void total_is_the_bootinfo_ram(void **state)
+{
+    (void)state;
+    assert_int_equal(br.mem.total_bytes, bootinfo_totals(bi).ram_bytes);
+    assert_int_equal(br.mem.free_bytes, br.mem.total_bytes);
+    assert_int_equal(br.mem.used_bytes, 0);
+}
+
+static void every_object_type_is_real(void **state)
+{
+    (void)state;
+    static const seL4_Word types[][2] = {
+        {seL4_TCBObject, 0},          {seL4_EndpointObject, 0},      {seL4_NotificationObject, 0},
+        {seL4_CapTableObject, 4},     {seL4_UntypedObject, 16},      {seL4_X86_4K, 0},
+        {seL4_X86_LargePageObject, 0}, {seL4_X86_PageTableObject, 0}, {seL4_X86_PageDirectoryObject, 0},
+        {seL4_X86_PDPTObject, 0},     {seL4_X64_PML4Object, 0},
+    };
+    kaal_obj_t objs[11];
+    untyped_coalesce(&br.mem);
+    seL4_Word slots_before = cspace_free_count(&br.slots);
+    for (int i = 0; i < 11; i++) {
+        assert_int_equal(untyped_alloc(&br.mem, types[i][0], types[i][1], &objs[i]), KAAL_OK);
+        assert_int_equal(objs[i].size_bits, untyped_object_bits(types[i][0], types[i][1]));
+        assert_int_equal(objs[i].paddr & ((1ul << objs[i].size_bits) - 1), 0);
+        assert_int_not_equal(seL4_DebugCapIdentify(objs[i].cap), 0);
+        assert_accounting(&br.mem);
+    }
+    /* The frames are where the allocator says they are. */
+    assert_int_equal(seL4_X86_Page_GetAddress(objs[5].cap).paddr, objs[5].paddr);
+    assert_int_equal(seL4_X86_Page_GetAddress(objs[6].cap).paddr, objs[6].paddr);
+    for (int i = 0; i < 11; i++) {
+        assert_int_equal(untyped_free(&br.mem, &objs[i]), KAAL_OK);
+        /* The object's cap is gone with it. */
+        assert_int_equal(seL4_DebugCapIdentify(objs[i].cap), 0);
+    }
+    assert_int_equal(br.mem.used_bytes, 0);
+    assert_accounting(&br.mem);
+    untyped_coalesce(&br.mem);
+    assert_int_equal(cspace_free_count(&br.slots), slots_before);
+}
+
+static void copies_die_with_the_object(void **state)
+{
+    (void)state;
+    kaal_obj_t ep;
+    seL4_CPtr copy;
+    assert_int_equal(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep), KAAL_OK);
+    assert_int_equal(cspace_slot_alloc(&br.slots, &copy), KAAL_OK);
+    assert_int_equal(seL4_CNode_Copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ep.cap, 64,
+                                     seL4_AllRights),
+                     seL4_NoError);
+    assert_int_equal(untyped_free(&br.mem, &ep), KAAL_OK);
+    assert_int_equal(seL4_DebugCapIdentify(copy), 0);
+    assert_int_equal(cspace_slot_free(&br.slots, copy), KAAL_OK);
+}
+
+static void double_free_and_forged_handles_are_refused(void **state)
+{
+    (void)state;
+    kaal_obj_t f;
+    assert_int_equal(untyped_alloc(&br.mem, seL4_X86_4K, 0, &f), KAAL_OK);
+    kaal_obj_t forged = f;
+    forged.paddr += 4096;
+    assert_int_equal(untyped_free(&br.mem, &forged), KAAL_E_NOT_ALLOCATED);
+    forged = f;
+    forged.block = -1;
+    assert_int_equal(untyped_free(&br.mem, &forged), KAAL_E_INVAL);
+    assert_int_equal(untyped_free(&br.mem, &f), KAAL_OK);
+    assert_int_equal(untyped_free(&br.mem, &f), KAAL_E_NOT_ALLOCATED);
+    assert_int_equal(untyped_free(&br.mem, NULL), KAAL_E_INVAL);
+    assert_accounting(&br.mem);
+}
+
+static void bad_requests_are_refused(void **state)
+{
+    (void)state;
+    kaal_obj_t o;
+    untyped_coalesce(&br.mem);
+    seL4_Word free_before = br.mem.free_bytes, slots_before = cspace_free_count(&br.slots);
+    assert_int_equal(untyped_alloc(&br.mem, seL4_ObjectTypeCount, 0, &o), KAAL_E_INVAL);
+    assert_int_equal(untyped_alloc(&br.mem, seL4_CapTableObject, 0, &o), KAAL_E_INVAL);
+    assert_int_equal(untyped_alloc(&br.mem, seL4_UntypedObject, 48, &o), KAAL_E_INVAL);
+    /* Larger than all of RAM: out of memory, not a crash. */
+    assert_int_equal(untyped_alloc(&br.mem, seL4_UntypedObject, 40, &o), KAAL_E_NO_MEMORY);
+    assert_int_equal(br.mem.free_bytes, free_before);
+    untyped_coalesce(&br.mem);
+    assert_int_equal(cspace_free_count(&br.slots), slots_before);
+}
+
+/* A private allocator over one 64 KiB untyped taken from the big one. */
+static void small_pool_exhausts_and_recovers(void **state)
+{
+    (void)state;
+    kaal_obj_t pool;
+    assert_int_equal(untyped_alloc(&br.mem, seL4_UntypedObject, 16, &pool), KAAL_OK);
+    static untyped_alloc_t small;
+    untyped_init(&small, &br.slots);
+    assert_int_equal(untyped_add(&small, pool.cap, pool.paddr, 16), KAAL_OK);
+
+    kaal_obj_t frames[17];
+    for (int i = 0; i < 16; i++) {
+        assert_int_equal(untyped_alloc(&small, seL4_X86_4K, 0, &frames[i]), KAAL_OK);
+        assert_accounting(&small);
+    }
+    assert_int_equal(small.free_bytes, 0);
+    assert_int_equal(untyped_alloc(&small, seL4_X86_4K, 0, &frames[16]), KAAL_E_NO_MEMORY);
+    assert_accounting(&small);
+    /* Free two buddies: a 8 KiB CNode (radix 8) fits only once they merge. */
+    assert_int_equal(untyped_free(&small, &frames[4]), KAAL_OK);
+    assert_int_equal(untyped_free(&small, &frames[5]), KAAL_OK);
+    kaal_obj_t cnode;
+    seL4_Word merges = small.merges;
+    assert_int_equal(untyped_alloc(&small, seL4_CapTableObject, 8, &cnode), KAAL_OK);
+    assert_true(small.merges > merges);
+    assert_int_equal(cnode.paddr, frames[4].paddr);
+    assert_int_equal(untyped_free(&small, &cnode), KAAL_OK);
+    for (int i = 0; i < 16; i++) {
+        if (i != 4 && i != 5) {
+            assert_int_equal(untyped_free(&small, &frames[i]), KAAL_OK);
+        }
+    }
+    /* Everything merges back into the one 64 KiB block. */
+    kaal_obj_t whole;
+    assert_int_equal(untyped_alloc(&small, seL4_UntypedObject, 16, &whole), KAAL_OK);
+    assert_int_equal(whole.paddr, pool.paddr);
+    assert_int_equal(untyped_free(&small, &whole), KAAL_OK);
+    assert_int_equal(untyped_free(&br.mem, &pool), KAAL_OK);
+    assert_accounting(&br.mem);
+}
+
+static void slot_exhaustion_is_an_error(void **state)
+{
+    (void)state;
+    static cspace_t few;
+    static untyped_alloc_t ua;
+    seL4_CPtr first;
+    assert_int_equal(cspace_range_alloc(&br.slots, 3, &first), KAAL_OK);
+    assert_int_equal(cspace_init(&few, seL4_CapInitThreadCNode, 64, first, first + 3), KAAL_OK);
+    kaal_obj_t pool, o;
+    assert_int_equal(untyped_alloc(&br.mem, seL4_UntypedObject, 14, &pool), KAAL_OK);
+    untyped_init(&ua, &few);
+    assert_int_equal(untyped_add(&ua, pool.cap, pool.paddr, 14), KAAL_OK);
+    /* One split needs two slots and the object a third: 16 KiB -> 8 KiB works, 4 KiB does not. */
+    assert_int_equal(untyped_alloc(&ua, seL4_X86_4K, 0, &o), KAAL_E_NO_SLOTS);
+    assert_int_equal(ua.free_bytes, ua.total_bytes);
+    /* The first split stays until a merge is needed; coalescing returns its slots. */
+    assert_int_equal(cspace_free_count(&few), 1);
+    untyped_coalesce(&ua);
+    assert_int_equal(cspace_free_count(&few), 3);
+    assert_int_equal(untyped_free(&br.mem, &pool), KAAL_OK);
+    assert_int_equal(cspace_range_free(&br.slots, first, 3), KAAL_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(total_is_the_bootinfo_ram),
+        cmocka_unit_test(every_object_type_is_real),
+        cmocka_unit_test(copies_die_with_the_object),
+        cmocka_unit_test(double_free_and_forged_handles_are_refused),
+        cmocka_unit_test(bad_requests_are_refused),
+        cmocka_unit_test(small_pool_exhausts_and_recovers),
+        cmocka_unit_test(slot_exhaustion_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, boot, NULL);
+}
