@@ -17,7 +17,8 @@ typedef struct bootinfo_problem {
 
 /* Checks the bootinfo's internal consistency: node ids, slot regions inside
  * the root CNode and disjoint from each other and the initial caps, untyped
- * descriptors of valid size and alignment that do not overlap. On an error,
+ * descriptors of valid size and alignment (to their size, or to 2^39 for the
+ * largest, as the kernel carves them) that do not overlap. On an error,
  * *why (if given) names the offending field. */
 kaal_err_t bootinfo_validate(const seL4_BootInfo *bi, bootinfo_problem_t *why);
 

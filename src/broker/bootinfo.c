@@ -51,6 +51,17 @@ static kaal_err_t check_regions(const seL4_BootInfo *bi, bootinfo_problem_t *why
     return KAAL_OK;
 }
 
+/* The kernel carves untypeds in its virtual window, which is aligned to 2^39
+ * bytes: an untyped is aligned to its size there, so physically to its size
+ * or 2^39, whichever is smaller (the top device regions are that large). */
+#define UNTYPED_MAX_PHYS_ALIGN_BITS 39
+
+static seL4_Word untyped_alignment(const seL4_UntypedDesc *d)
+{
+    unsigned bits = d->sizeBits < UNTYPED_MAX_PHYS_ALIGN_BITS ? d->sizeBits : UNTYPED_MAX_PHYS_ALIGN_BITS;
+    return 1ul << bits;
+}
+
 static kaal_err_t check_untypeds(const seL4_BootInfo *bi, bootinfo_problem_t *why)
 {
     seL4_Word n = bi->untyped.end - bi->untyped.start;
@@ -60,7 +71,7 @@ static kaal_err_t check_untypeds(const seL4_BootInfo *bi, bootinfo_problem_t *wh
     for (seL4_Word i = 0; i < n; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
         if (d->sizeBits < seL4_MinUntypedBits || d->sizeBits > seL4_MaxUntypedBits || d->isDevice > 1 ||
-            (d->paddr & ((1ul << d->sizeBits) - 1)) != 0) {
+            (d->paddr & (untyped_alignment(d) - 1)) != 0) {
             return problem(why, "untypedList", i, KAAL_E_BOOTINFO_UNTYPED);
         }
         for (seL4_Word j = 0; j < i; j++) {

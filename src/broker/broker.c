@@ -7,7 +7,13 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
         return err;
     }
     b->bi = bi;
-    err = cspace_init(&b->slots, seL4_CapInitThreadCNode, seL4_WordBits, bi->empty.start, bi->empty.end);
+    /* A kernel built with a large root CNode has more empty slots than the
+     * allocator's table: the broker manages the first CSPACE_MAX_SLOTS. */
+    seL4_CPtr end = bi->empty.end;
+    if (end - bi->empty.start > CSPACE_MAX_SLOTS) {
+        end = bi->empty.start + CSPACE_MAX_SLOTS;
+    }
+    err = cspace_init(&b->slots, seL4_CapInitThreadCNode, seL4_WordBits, bi->empty.start, end);
     if (err != KAAL_OK) {
         return err;
     }

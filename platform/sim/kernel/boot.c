@@ -17,52 +17,67 @@ typedef struct {
     word_t start, end;
 } range_t;
 
-/* The machine the sim boots: QEMU pc99, -m 512. */
+/* The machine the sim boots: QEMU pc99 with -m 512, as seL4 16.0.0 (x86_64,
+ * default root CNode and bootinfo sizes) lays it out for its root task. */
 static const struct {
     word_t ram_size;
-    range_t ram_free[2];      /* RAM the kernel leaves to the root task */
-    range_t device[3];        /* physical address space that is not RAM */
-    word_t rootserver_paddr;  /* where the root task's own objects live */
+    range_t ram_free[3];     /* RAM left to the root task, in the kernel's order */
+    range_t device[5];       /* physical address space that is not RAM */
+    word_t rootserver_paddr; /* where the kernel put the root task's own objects */
     word_t image_paddr, image_vaddr, image_frames;
     unsigned cnode_bits;
 } sim_machine = {
     .ram_size = 0x20000000,
-    .ram_free = {{0x00001000, 0x0009f000}, {0x00800000, 0x1ffe0000}},
-    .device = {{0x000a0000, 0x00100000}, {0x20000000, 0xfec00000}, {0xfee00000, 0x800000000000}},
-    .rootserver_paddr = 0x00500000,
-    .image_paddr = 0x00400000,
+    .ram_free = {{0x00100000, 0x00800000},   /* the kernel's boot code, reclaimed */
+                 {0x00a80000, 0x1ffa0000},
+                 {0x1ffc8800, 0x1ffe0000}},
+    .device = {{0x00000000, 0x00100000},
+               {0x1ffe0000, 0xfec00000},     /* up to the IOAPIC, which the kernel keeps */
+               {0xfec01000, 0xfee00000},     /* up to the local APIC, likewise */
+               {0xfee01000, 0xffffffff},     /* the kernel ends this one a byte short of 4 GiB */
+               {0x100000000, 0x800000000000}}, /* to the top of user device space (2^47) */
+    .rootserver_paddr = 0x1ffa0000,
+    .image_paddr = 0x00a13000,
     .image_vaddr = 0x00400000,
-    .image_frames = 64,
+    .image_frames = 109,
     .cnode_bits = 12,
 };
+
+#define SIM_TSC_MHZ 2000
+
+/* The kernel carves untypeds in its own virtual window, which starts at this
+ * address; alignment is computed there, so a region whose window address
+ * wraps to 0 counts as aligned to anything, as on the kernel. */
+#define KERNEL_WINDOW_BASE 0xffffff8000000000ul
 
 static unsigned floor_log2(word_t v)
 {
     return 63u - (unsigned)__builtin_clzl(v);
 }
 
-/* Splits [start, end) into aligned power-of-two untypeds, as the kernel does. */
+/* Splits [start, end) into untypeds the way the kernel does at boot. */
 static void carve_untypeds(seL4_BootInfo *bi, cte_t *cnode, word_t *slot, range_t r, bool device)
 {
-    while (r.start < r.end && *slot < BIT(sim_machine.cnode_bits)) {
-        unsigned bits = floor_log2(r.end - r.start);
-        if (r.start != 0 && (unsigned)__builtin_ctzl(r.start) < bits) {
-            bits = (unsigned)__builtin_ctzl(r.start);
-        }
+    word_t start = r.start + KERNEL_WINDOW_BASE, end = r.end + KERNEL_WINDOW_BASE;
+    while (start != end && *slot < BIT(sim_machine.cnode_bits)) {
+        unsigned bits = floor_log2(end - start);
         if (bits > seL4_MaxUntypedBits) {
             bits = seL4_MaxUntypedBits;
+        }
+        if (start != 0 && (unsigned)__builtin_ctzl(start) < bits) {
+            bits = (unsigned)__builtin_ctzl(start);
         }
         if (bits >= seL4_MinUntypedBits) {
             word_t i = *slot - bi->untyped.start;
             if (i >= CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS) {
                 return;
             }
-            bi->untypedList[i] = (seL4_UntypedDesc){.paddr = r.start, .sizeBits = (seL4_Uint8)bits,
-                                                    .isDevice = device};
-            cte_set_root(&cnode[*slot], create_object(seL4_UntypedObject, r.start, bits, device));
+            word_t paddr = start - KERNEL_WINDOW_BASE;
+            bi->untypedList[i] = (seL4_UntypedDesc){.paddr = paddr, .sizeBits = (seL4_Uint8)bits, .isDevice = device};
+            cte_set_root(&cnode[*slot], create_object(seL4_UntypedObject, paddr, bits, device));
             (*slot)++;
         }
-        r.start += BIT(bits);
+        start += BIT(bits);
     }
 }
 
@@ -102,13 +117,15 @@ seL4_BootInfo *sim_boot_kernel(void)
 
     cap_t tcb = create_object(seL4_TCBObject, obj, 0, false);
     obj += BIT(seL4_TCBBits);
+    obj = (obj + MASK(seL4_PageBits)) & ~MASK(seL4_PageBits);
     tcb_t *t = tcb.obj;
     t->state = ts_running;
     t->priority = t->mcp = seL4_MaxPrio;
     strcpy(t->name, "rootserver");
 
-    word_t bi_paddr = obj, ipc_paddr = obj + BIT(seL4_PageBits);
-    obj += 2 * BIT(seL4_PageBits);
+    /* The extra bootinfo page follows the bootinfo page, as the kernel maps them. */
+    word_t bi_paddr = obj, extra_paddr = obj + BIT(seL4_PageBits), ipc_paddr = obj + 2 * BIT(seL4_PageBits);
+    obj += 3 * BIT(seL4_PageBits);
     seL4_BootInfo *bi = ram_at(bi_paddr, BIT(seL4_PageBits));
     seL4_IPCBuffer *ipc = ram_at(ipc_paddr, BIT(seL4_PageBits));
 
@@ -150,6 +167,15 @@ seL4_BootInfo *sim_boot_kernel(void)
         obj += BIT(seL4_PageBits);
     }
     bi->userImagePaging.end = slot;
+    /* Extra bootinfo: one chunk, the TSC frequency, as x86 kernels pass it. */
+    bi->extraBIPages.start = slot;
+    cte_set_root(&cnode[slot++], frame_at(extra_paddr));
+    bi->extraBIPages.end = slot;
+    seL4_BootInfoHeader *extra = ram_at(extra_paddr, BIT(seL4_PageBits));
+    extra->id = SEL4_BOOTINFO_HEADER_X86_TSC_FREQ;
+    extra->len = sizeof(*extra) + sizeof(seL4_Word);
+    *(seL4_Word *)(extra + 1) = SIM_TSC_MHZ;
+    bi->extraLen = extra->len;
 
     bi->userImageFrames.start = slot;
     for (word_t i = 0; i < sim_machine.image_frames; i++) {
@@ -161,11 +187,11 @@ seL4_BootInfo *sim_boot_kernel(void)
     bi->userImageFrames.end = slot;
 
     bi->untyped.start = slot;
-    for (unsigned i = 0; i < 2; i++) {
-        carve_untypeds(bi, cnode, &slot, sim_machine.ram_free[i], false);
+    for (unsigned i = 0; i < 5; i++) {
+        carve_untypeds(bi, cnode, &slot, sim_machine.device[i], true);
     }
     for (unsigned i = 0; i < 3; i++) {
-        carve_untypeds(bi, cnode, &slot, sim_machine.device[i], true);
+        carve_untypeds(bi, cnode, &slot, sim_machine.ram_free[i], false);
     }
     bi->untyped.end = slot;
     bi->empty.start = slot;

@@ -1,6 +1,6 @@
 /*
  * Invocation labels, numbered as libsel4 generates them for x86_64 non-MCS
- * without SMP, hardware debug API, IOMMU or VT-x.
+ * pc99 with its default IOMMU support and without SMP, hardware debug API or VT-x.
  */
 #pragma once
 
@@ -52,8 +52,11 @@ enum arch_invocation_label {
     X86PageDirectoryUnmap,
     X86PageTableMap,
     X86PageTableUnmap,
+    X86IOPageTableMap,
+    X86IOPageTableUnmap,
     X86PageMap,
     X86PageUnmap,
+    X86PageMapIO,
     X86PageGetAddress,
     X86ASIDControlMakePool,
     X86ASIDPoolAssign,

@@ -113,7 +113,7 @@ typedef enum {
     seL4_GuardMismatch,
 } seL4_LookupFailureType;
 
-/* Object types: generic, then x86_64 mode, then x86 arch (huge pages on). */
+/* Object types: generic, then x86_64 mode, then x86 arch (huge pages and IOMMU on, as pc99's defaults). */
 typedef enum api_object {
     seL4_UntypedObject,
     seL4_TCBObject,
@@ -133,6 +133,7 @@ typedef enum _object {
     seL4_X86_LargePageObject,
     seL4_X86_PageTableObject,
     seL4_X86_PageDirectoryObject,
+    seL4_X86_IOPageTableObject,
     seL4_ObjectTypeCount
 } seL4_ArchObjectType;
 typedef seL4_Word api_object_t;
@@ -281,6 +282,17 @@ typedef struct seL4_BootInfo {
 #define seL4_BootInfoFrameBits seL4_PageBits
 #define seL4_BootInfoFrameSize LIBSEL4_BIT(seL4_BootInfoFrameBits)
 _Static_assert(sizeof(seL4_BootInfo) <= seL4_BootInfoFrameSize, "bootinfo fits its frame");
+
+typedef enum {
+    SEL4_BOOTINFO_HEADER_PADDING = 0,
+    SEL4_BOOTINFO_HEADER_X86_VBE = 1,
+    SEL4_BOOTINFO_HEADER_X86_MBMMAP = 2,
+    SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP = 3,
+    SEL4_BOOTINFO_HEADER_X86_FRAMEBUFFER = 4,
+    SEL4_BOOTINFO_HEADER_X86_TSC_FREQ = 5, /* in MHz */
+    SEL4_BOOTINFO_HEADER_FDT = 6,
+    SEL4_BOOTINFO_HEADER_NUM,
+} seL4_BootInfoID;
 
 typedef struct seL4_BootInfoHeader {
     seL4_Word id;

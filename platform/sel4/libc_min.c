@@ -1,0 +1,57 @@
+/*
+ * The four functions the C compiler may call on its own (for struct copies
+ * and initialisers) even in freestanding code. Only seL4 images link this;
+ * on the host, libc provides them.
+ */
+#include <stddef.h>
+
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+    while (n--) {
+        *p++ = *q++;
+    }
+    return d;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+    if (p < q) {
+        while (n--) {
+            *p++ = *q++;
+        }
+    } else {
+        while (n--) {
+            p[n] = q[n];
+        }
+    }
+    return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+    while (n--) {
+        *p++ = (unsigned char)c;
+    }
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+    for (; n--; p++, q++) {
+        if (*p != *q) {
+            return *p - *q;
+        }
+    }
+    return 0;
+}
