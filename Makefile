@@ -8,10 +8,15 @@
 
 SANITIZE ?= 0
 BUILD := $(if $(filter 1,$(SANITIZE)),build-sanitize,build)
+SHELL := /bin/bash
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 CMAKE_FLAGS := -DSANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF)
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench clean qemu qemu-test qemu-build
+
+# The real-seL4 build: images for the kernel in SEL4_PREFIX (docs/sel4.md).
+SEL4_BUILD := build-sel4
+QEMU_RUN := platform/sel4/qemu-run.sh
 
 all: build
 
@@ -36,5 +41,30 @@ endif
 bench: build
 	@for b in $(BUILD)/bench/bench-*; do $$b; done
 
+qemu-build:
+ifeq ($(SEL4_PREFIX),)
+	@echo "make $(MAKECMDGOALS): SEL4_PREFIX is not set: give it a seL4 16.0.0 x86_64 pc99 install prefix (see docs/sel4.md)" >&2; exit 2
+endif
+	@scripts/deps.sh qemu
+	cmake -S . -B $(SEL4_BUILD) -G "$(GENERATOR)" -DKAAL_PLATFORM=sel4 -DSEL4_PREFIX=$(abspath $(SEL4_PREFIX))
+	cmake --build $(SEL4_BUILD) --parallel
+
+# Boots the root task on seL4 under QEMU; returns the root task's exit status.
+qemu: qemu-build
+	$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
+
+# Runs the conformance suite on seL4 under QEMU, then compares it case by case with the sim.
+ifeq ($(SEL4_PREFIX),)
+qemu-test:
+	@echo "qemu-test: skipped: SEL4_PREFIX is not set, so there is no seL4 kernel to boot (see docs/sel4.md)"
+	@echo "0 passed, 0 failed, 1 skipped"
+else
+qemu-test: qemu-build build
+	./$(BUILD)/tests/conformance/conformance-sim > $(SEL4_BUILD)/conformance-sim.out || true
+	$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/tests/conformance/kaal-conformance.elf \
+		| tee $(SEL4_BUILD)/conformance-sel4.out; test $${PIPESTATUS[0]} -eq 0
+	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
+endif
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize $(SEL4_BUILD)
