@@ -3,7 +3,7 @@
 #   make test   builds everything and runs every suite (and the QEMU suites when SEL4_PREFIX is set)
 # More:
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench             benchmarks, printed as JSON lines
+#   make bench             benchmarks, printed as JSON lines (QEMU boot time too with SEL4_PREFIX)
 #   make qemu / make qemu-test SEL4_PREFIX=<seL4 install prefix>   the real kernel under QEMU
 
 SANITIZE ?= 0
@@ -40,6 +40,10 @@ endif
 
 bench: build
 	@for b in $(BUILD)/bench/bench-*; do $$b; done
+ifneq ($(SEL4_PREFIX),)
+	@$(MAKE) --no-print-directory qemu-build >/dev/null
+	@bench/qemu-boot.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
+endif
 
 qemu-build:
 ifeq ($(SEL4_PREFIX),)
