@@ -33,7 +33,7 @@ run: build
 	./$(BUILD)/src/root/kaal-root-sim
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure
+	cd $(BUILD) && ctest --output-on-failure --verbose
 ifneq ($(SEL4_PREFIX),)
 	$(MAKE) qemu-test
 endif

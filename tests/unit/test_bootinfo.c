@@ -1,11 +1,6 @@
 /* Bootinfo validation and the boot summary. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <kaal/bootinfo.h>
 #include <kaal/rt.h>
 #include <sel4/sim.h>
@@ -159,5 +154,5 @@ int main(void)
         cmocka_unit_test(null_bootinfo),
         cmocka_unit_test_setup(summary_reads_its_numbers_from_the_bootinfo, copy),
     };
-    return cmocka_run_group_tests(tests, boot, NULL);
+    RUN_TESTS(tests, boot, NULL);
 }

@@ -1,10 +1,6 @@
 /* The slot allocator: every slot once, exhaustion, double free, runs. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <kaal/cspace.h>
 
 static cspace_t cs;
@@ -133,5 +129,5 @@ int main(void)
         cmocka_unit_test_setup(claim_takes_a_specific_slot, setup),
         cmocka_unit_test(init_rejects_bad_regions),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    RUN_TESTS(tests, NULL, NULL);
 }

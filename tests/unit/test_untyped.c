@@ -1,9 +1,5 @@
 /* The untyped allocator on the sim: objects are real, accounting is exact. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <kaal/broker.h>
 #include <sel4/sim.h>
 
@@ -186,5 +182,5 @@ int main(void)
         cmocka_unit_test(small_pool_exhausts_and_recovers),
         cmocka_unit_test(slot_exhaustion_is_an_error),
     };
-    return cmocka_run_group_tests(tests, boot, NULL);
+    RUN_TESTS(tests, boot, NULL);
 }
