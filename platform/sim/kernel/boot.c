@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /*
  * The synthetic boot: the kernel state and bootinfo that seL4 16.0.0 hands
  * its root task on QEMU pc99 with 512 MiB of RAM. The layout (physical
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "model.h"
 #include "sim_internal.h"
 
@@ -89,13 +91,6 @@ static cap_t simple_cap(cap_type_t type)
     return c;
 }
 
-static cap_t mapped(cap_t c)
-{
-    c.pt.mapped = true;
-    c.pt.mapped_asid = 1;
-    return c;
-}
-
 static cap_t frame_at(word_t paddr)
 {
     return create_object(seL4_X86_4K, paddr, 0, false);
@@ -103,8 +98,14 @@ static cap_t frame_at(word_t paddr)
 
 seL4_BootInfo *sim_boot_kernel(void)
 {
+    /* RAM is a memory file, so a frame can also be mapped at the root task's
+     * own virtual addresses in the host (vspace.c). */
     ksim.ram_size = sim_machine.ram_size;
-    ksim.ram = mmap(NULL, ksim.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    ksim.ram_fd = memfd_create("sel4sim-ram", 0);
+    if (ksim.ram_fd < 0 || ftruncate(ksim.ram_fd, (off_t)ksim.ram_size) != 0) {
+        abort();
+    }
+    ksim.ram = mmap(NULL, ksim.ram_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, ksim.ram_fd, 0);
     if (ksim.ram == MAP_FAILED) {
         abort();
     }
@@ -129,10 +130,14 @@ seL4_BootInfo *sim_boot_kernel(void)
     seL4_BootInfo *bi = ram_at(bi_paddr, BIT(seL4_PageBits));
     seL4_IPCBuffer *ipc = ram_at(ipc_paddr, BIT(seL4_PageBits));
 
-    cap_t vspace = mapped(create_object(seL4_X64_PML4Object, obj, 0, false));
+    cap_t vspace = create_object(seL4_X64_PML4Object, obj, 0, false);
     obj += BIT(seL4_PageBits);
     cap_t pool = make_asid_pool(obj);
     obj += BIT(seL4_PageBits);
+    vspace_boot_assign(&pool, &vspace);
+    /* The IPC buffer and bootinfo pages follow the image, as the kernel maps them. */
+    word_t ipc_vaddr = sim_machine.image_vaddr + sim_machine.image_frames * BIT(seL4_PageBits);
+    cap_t bi_frame = frame_at(bi_paddr), ipc_frame = frame_at(ipc_paddr), extra_frame = frame_at(extra_paddr);
 
     cte_set_root(&cnode[seL4_CapInitThreadTCB], tcb);
     cte_set_root(&cnode[seL4_CapInitThreadCNode], root);
@@ -141,15 +146,15 @@ seL4_BootInfo *sim_boot_kernel(void)
     cte_set_root(&cnode[seL4_CapASIDControl], simple_cap(cap_asid_control));
     cte_set_root(&cnode[seL4_CapInitThreadASIDPool], pool);
     cte_set_root(&cnode[seL4_CapIOPortControl], simple_cap(cap_io_port_control));
-    cte_set_root(&cnode[seL4_CapBootInfoFrame], frame_at(bi_paddr));
-    cte_set_root(&cnode[seL4_CapInitThreadIPCBuffer], frame_at(ipc_paddr));
+    cte_set_root(&cnode[seL4_CapBootInfoFrame], bi_frame);
+    cte_set_root(&cnode[seL4_CapInitThreadIPCBuffer], ipc_frame);
     cte_set_root(&cnode[seL4_CapDomain], simple_cap(cap_domain));
 
     /* The thread's own slots: its CSpace and VSpace roots. */
     cte_insert(root, &cnode[seL4_CapInitThreadCNode], &t->ctes[tcb_ctable]);
     cte_insert(vspace, &cnode[seL4_CapInitThreadVSpace], &t->ctes[tcb_vtable]);
     t->ipc_buffer = ipc;
-    t->ipc_buffer_vaddr = sim_machine.image_vaddr + sim_machine.image_frames * BIT(seL4_PageBits);
+    t->ipc_buffer_vaddr = ipc_vaddr;
 
     memset(bi, 0, sizeof(*bi));
     bi->nodeID = 0;
@@ -163,13 +168,18 @@ seL4_BootInfo *sim_boot_kernel(void)
     static const word_t paging_types[] = {seL4_X86_PDPTObject, seL4_X86_PageDirectoryObject,
                                           seL4_X86_PageTableObject};
     for (unsigned i = 0; i < 3; i++) {
-        cte_set_root(&cnode[slot++], mapped(create_object(paging_types[i], obj, 0, false)));
+        cap_t table = create_object(paging_types[i], obj, 0, false);
+        vspace_boot_install(&table, vspace.obj, sim_machine.image_vaddr);
+        cte_set_root(&cnode[slot++], table);
         obj += BIT(seL4_PageBits);
     }
     bi->userImagePaging.end = slot;
+    vspace_boot_install(&cnode[seL4_CapInitThreadIPCBuffer].cap, vspace.obj, ipc_vaddr);
+    vspace_boot_install(&cnode[seL4_CapBootInfoFrame].cap, vspace.obj, ipc_vaddr + BIT(seL4_PageBits));
+    vspace_boot_install(&extra_frame, vspace.obj, ipc_vaddr + 2 * BIT(seL4_PageBits));
     /* Extra bootinfo: one chunk, the TSC frequency, as x86 kernels pass it. */
     bi->extraBIPages.start = slot;
-    cte_set_root(&cnode[slot++], frame_at(extra_paddr));
+    cte_set_root(&cnode[slot++], extra_frame);
     bi->extraBIPages.end = slot;
     seL4_BootInfoHeader *extra = ram_at(extra_paddr, BIT(seL4_PageBits));
     extra->id = SEL4_BOOTINFO_HEADER_X86_TSC_FREQ;
@@ -180,8 +190,7 @@ seL4_BootInfo *sim_boot_kernel(void)
     bi->userImageFrames.start = slot;
     for (word_t i = 0; i < sim_machine.image_frames; i++) {
         cap_t f = frame_at(sim_machine.image_paddr + i * BIT(seL4_PageBits));
-        f.frame.mapped_asid = 1;
-        f.frame.mapped_vaddr = sim_machine.image_vaddr + i * BIT(seL4_PageBits);
+        vspace_boot_install(&f, vspace.obj, sim_machine.image_vaddr + i * BIT(seL4_PageBits));
         cte_set_root(&cnode[slot++], f);
     }
     bi->userImageFrames.end = slot;

@@ -175,9 +175,7 @@ void cte_delete(cte_t *slot)
     }
     bool final = is_final_capability(slot);
     cap_t old = empty_slot(slot);
-    if (final) {
-        destroy_object(&old);
-    }
+    finalise_cap(&old, final);
 }
 
 void cte_revoke(cte_t *slot)

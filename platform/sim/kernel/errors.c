@@ -16,6 +16,13 @@ bool fail_arg(word_t n)
     return false;
 }
 
+bool fail_invalid_cap(word_t n)
+{
+    fail(seL4_InvalidCapability);
+    ksim.err.invalid_cap = n;
+    return false;
+}
+
 bool fail_range(word_t min, word_t max)
 {
     fail(seL4_RangeError);

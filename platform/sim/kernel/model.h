@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sel4/sel4.h>
 
 typedef seL4_Word word_t;
@@ -36,6 +37,7 @@ typedef enum {
     cap_asid_pool,
     cap_io_port_control,
     cap_io_port,
+    cap_io_page_table,
 } cap_type_t;
 
 struct cte;
@@ -75,7 +77,7 @@ typedef struct cap {
         struct {
             bool mapped;
             word_t mapped_asid, mapped_vaddr;
-        } pt; /* page table, page directory, PDPT, PML4 */
+        } pt; /* page table, page directory, PDPT, PML4, IOMMU page table */
         struct {
             word_t base; /* first ASID of the pool */
         } asid;
@@ -136,6 +138,30 @@ typedef struct notification {
     tcb_t *bound_tcb;
 } notification_t;
 
+/* x86_64 paging: a table of 512 entries, each empty, a next-level table, or a page. */
+typedef enum { pte_none, pte_table, pte_page } pte_kind_t;
+typedef struct pte {
+    uint8_t kind, rights, attr;
+    word_t paddr;          /* the page's or the table's physical address */
+    struct paging *table;  /* the next-level table, for pte_table */
+} pte_t;
+typedef struct paging {
+    pte_t e[512];
+} paging_t;
+
+typedef struct asid_pool {
+    paging_t *vspace[BIT(seL4_ASIDPoolIndexBits)];
+} asid_pool_t;
+
+/* An interrupt line: its handler state, masking, and the notification it signals. */
+typedef enum { irq_inactive, irq_signal, irq_reserved } irq_state_t;
+typedef struct irq {
+    irq_state_t state;
+    bool masked, pending;
+    int ioapic_pin; /* -1 for MSI */
+    cte_t ntfn_slot;
+} irq_t;
+
 /* The error the current invocation reports, as the kernel's current_syscall_error. */
 typedef struct {
     seL4_Error type;
@@ -156,11 +182,13 @@ typedef struct {
 typedef struct kernel {
     pthread_mutex_t lock; /* the big kernel lock: one invocation at a time */
     unsigned char *ram;   /* host memory that backs physical RAM */
+    int ram_fd;           /* the same memory as a file, for further host mappings */
     word_t ram_size;
     tcb_t *cur;           /* the thread executing the current system call */
     syscall_error_t err;
     word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
-    bool irq_issued[256];
+    irq_t irqs[256];
+    asid_pool_t *asid_table[BIT(seL4_NumASIDPoolsBits)];
     seL4_BootInfo *bootinfo;
     cte_t *root_cnode;
 } kernel_t;
@@ -170,6 +198,7 @@ extern kernel_t ksim;
 /* errors.c: set the current error; each returns false for use in `return fail...`. */
 bool fail(seL4_Error e);
 bool fail_arg(word_t n);
+bool fail_invalid_cap(word_t n);
 bool fail_range(word_t min, word_t max);
 bool fail_lookup(bool source, seL4_LookupFailureType luf, word_t bits_left, word_t bits_found, word_t guard);
 unsigned error_to_mrs(word_t *mr);
@@ -186,12 +215,15 @@ word_t cap_size_bits(const cap_t *c);
 bool cap_is_physical(const cap_t *c);
 bool same_region_as(const cap_t *a, const cap_t *b);
 bool same_object_as(const cap_t *a, const cap_t *b);
+seL4_Uint32 cap_kernel_tag(cap_type_t type);
 bool cap_is_revocable(const cap_t *derived, const cap_t *src);
 bool derive_cap(cte_t *slot, cap_t c, cap_t *out);
 cap_t update_cap_data(bool preserve, word_t data, cap_t c);
 cap_t mask_cap_rights(seL4_CapRights_t r, cap_t c);
 cap_t create_object(word_t type, word_t paddr, word_t user_bits, bool device);
 void destroy_object(const cap_t *c);
+void finalise_cap(cap_t *c, bool final);
+cap_t make_asid_pool(word_t paddr);
 void *ram_at(word_t paddr, word_t size);
 
 /* cdt.c: the mapping database */
@@ -220,6 +252,19 @@ typedef struct {
 bool decode_untyped(invocation_t *inv);
 bool decode_cnode(invocation_t *inv);
 bool decode_x86_frame(invocation_t *inv);
+bool decode_x86_paging(invocation_t *inv);
+bool decode_asid_control(invocation_t *inv);
+bool decode_asid_pool(invocation_t *inv);
+bool decode_ioport_control(invocation_t *inv);
+bool decode_ioport(invocation_t *inv);
+bool decode_irq_control(invocation_t *inv);
+bool decode_irq_handler(invocation_t *inv);
+
+/* vspace.c, irq.c: what deleting their caps does */
+void vspace_finalise(cap_t *c, bool final);
+void vspace_boot_install(cap_t *c, paging_t *vs, word_t vaddr);
+void vspace_boot_assign(cap_t *pool, cap_t *pml4);
+void irq_handler_deleted(word_t irq);
 
 /* ipc.c */
 void ep_cancel_all(endpoint_t *ep);

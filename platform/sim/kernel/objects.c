@@ -7,14 +7,6 @@
 #include <string.h>
 #include "model.h"
 
-typedef struct paging {
-    word_t entries[512];
-} paging_t;
-
-typedef struct asid_pool {
-    void *vspaces[BIT(seL4_ASIDPoolIndexBits)];
-} asid_pool_t;
-
 bool object_type_is_frame(word_t type)
 {
     return type == seL4_X86_4K || type == seL4_X86_LargePageObject || type == seL4_X64_HugePageObject;
@@ -63,11 +55,44 @@ word_t cap_size_bits(const cap_t *c)
     case cap_page_directory:
     case cap_pdpt:
     case cap_pml4:
+    case cap_io_page_table:
     case cap_asid_pool:
         return seL4_PageTableBits;
     default:
         return 0;
     }
+}
+
+/* The kernel's tag for each cap type on x86_64, as seL4_DebugCapIdentify
+ * reports it: generic caps have even tags, architecture caps odd ones. */
+static const seL4_Uint32 kernel_tags[] = {
+    [cap_null] = 0,
+    [cap_untyped] = 2,
+    [cap_endpoint] = 4,
+    [cap_notification] = 6,
+    [cap_reply] = 8,
+    [cap_cnode] = 10,
+    [cap_thread] = 12,
+    [cap_irq_control] = 14,
+    [cap_irq_handler] = 16,
+    [cap_domain] = 20,
+    [cap_frame] = 1,
+    [cap_page_table] = 3,
+    [cap_page_directory] = 5,
+    [cap_pdpt] = 7,
+    [cap_pml4] = 9,
+    [cap_asid_control] = 11,
+    [cap_asid_pool] = 13,
+    [cap_io_page_table] = 17,
+    [cap_io_port] = 19,
+    [cap_io_port_control] = 31,
+};
+
+_Static_assert(sizeof(kernel_tags) / sizeof(kernel_tags[0]) == cap_io_page_table + 1, "a tag for every cap type");
+
+seL4_Uint32 cap_kernel_tag(cap_type_t type)
+{
+    return kernel_tags[type];
 }
 
 bool cap_is_physical(const cap_t *c)
@@ -83,6 +108,7 @@ bool cap_is_physical(const cap_t *c)
     case cap_page_directory:
     case cap_pdpt:
     case cap_pml4:
+    case cap_io_page_table:
     case cap_asid_pool:
         return true;
     default:
@@ -185,6 +211,7 @@ bool derive_cap(cte_t *slot, cap_t c, cap_t *out)
     case cap_page_directory:
     case cap_pdpt:
     case cap_pml4:
+    case cap_io_page_table:
         if (!c.pt.mapped) {
             *out = null;
             return fail(seL4_IllegalOperation);
@@ -338,6 +365,9 @@ cap_t create_object(word_t type, word_t paddr, word_t user_bits, bool device)
     case seL4_X86_PDPTObject:
         c.type = cap_pdpt;
         break;
+    case seL4_X86_IOPageTableObject:
+        c.type = cap_io_page_table;
+        break;
     default:
         c.type = cap_pml4;
         break;
@@ -373,6 +403,16 @@ static void destroy_tcb(tcb_t *t)
     }
 }
 
+/* What deleting a cap does: frames unmap whichever cap is deleted; other
+ * objects are finalised when their last cap goes. */
+void finalise_cap(cap_t *c, bool final)
+{
+    vspace_finalise(c, final);
+    if (final) {
+        destroy_object(c);
+    }
+}
+
 /* Finalises an object whose last cap has gone. */
 void destroy_object(const cap_t *c)
 {
@@ -390,7 +430,7 @@ void destroy_object(const cap_t *c)
         ntfn_cancel_all(c->obj);
         break;
     case cap_irq_handler:
-        ksim.irq_issued[c->irq.irq] = false;
+        irq_handler_deleted(c->irq.irq);
         return;
     case cap_io_port:
         for (word_t p = c->ioport.first; p <= c->ioport.last; p++) {
@@ -401,6 +441,7 @@ void destroy_object(const cap_t *c)
     case cap_page_directory:
     case cap_pdpt:
     case cap_pml4:
+    case cap_io_page_table:
     case cap_asid_pool:
         break;
     default:

@@ -119,6 +119,29 @@ seL4_MessageInfo_t sim_sys_send(word_t cptr, seL4_MessageInfo_t info, bool block
     case cap_frame:
         ok = decode_x86_frame(&inv);
         break;
+    case cap_page_table:
+    case cap_page_directory:
+    case cap_pdpt:
+        ok = decode_x86_paging(&inv);
+        break;
+    case cap_asid_control:
+        ok = decode_asid_control(&inv);
+        break;
+    case cap_asid_pool:
+        ok = decode_asid_pool(&inv);
+        break;
+    case cap_io_port_control:
+        ok = decode_ioport_control(&inv);
+        break;
+    case cap_io_port:
+        ok = decode_ioport(&inv);
+        break;
+    case cap_irq_control:
+        ok = decode_irq_control(&inv);
+        break;
+    case cap_irq_handler:
+        ok = decode_irq_handler(&inv);
+        break;
     default:
         ok = fail(seL4_IllegalOperation);
         break;
@@ -171,7 +194,7 @@ seL4_Uint32 sim_sys_cap_identify(word_t cptr)
 {
     enter();
     cte_t *slot = lookup_slot(ksim.cur, cptr);
-    seL4_Uint32 type = slot ? (seL4_Uint32)slot->cap.type : 0;
+    seL4_Uint32 type = slot ? cap_kernel_tag(slot->cap.type) : 0;
     leave();
     return type;
 }

@@ -107,3 +107,177 @@ seL4_X86_Page_GetAddress_t seL4_X86_Page_GetAddress(seL4_X86_Page _service)
     r.paddr = r.error == seL4_NoError ? seL4_GetMR(0) : 0;
     return r;
 }
+
+seL4_Error seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_CapRights_t rights,
+                             seL4_X86_VMAttributes attr)
+{
+    const seL4_CPtr caps[] = {vspace};
+    const seL4_Word mrs[] = {vaddr, rights.words[0], attr};
+    return INVOKE(_service, X86PageMap, caps, mrs);
+}
+
+seL4_Error seL4_X86_Page_Unmap(seL4_X86_Page _service)
+{
+    return invoke(_service, X86PageUnmap, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+static seL4_Error table_map(seL4_CPtr service, seL4_Word label, seL4_CPtr vspace, seL4_Word vaddr,
+                            seL4_X86_VMAttributes attr)
+{
+    const seL4_CPtr caps[] = {vspace};
+    const seL4_Word mrs[] = {vaddr, attr};
+    return INVOKE(service, label, caps, mrs);
+}
+
+seL4_Error seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word vaddr,
+                                  seL4_X86_VMAttributes attr)
+{
+    return table_map(_service, X86PageTableMap, vspace, vaddr, attr);
+}
+
+seL4_Error seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
+{
+    return invoke(_service, X86PageTableUnmap, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, seL4_Word vaddr,
+                                      seL4_X86_VMAttributes attr)
+{
+    return table_map(_service, X86PageDirectoryMap, vspace, vaddr, attr);
+}
+
+seL4_Error seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service)
+{
+    return invoke(_service, X86PageDirectoryUnmap, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_CPtr pml4, seL4_Word vaddr, seL4_X86_VMAttributes attr)
+{
+    return table_map(_service, X86PDPTMap, pml4, vaddr, attr);
+}
+
+seL4_Error seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service)
+{
+    return invoke(_service, X86PDPTUnmap, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untyped, seL4_CNode root,
+                                         seL4_Word index, seL4_Uint8 depth)
+{
+    const seL4_CPtr caps[] = {untyped, root};
+    const seL4_Word mrs[] = {index, depth & 0xff};
+    return INVOKE(_service, X86ASIDControlMakePool, caps, mrs);
+}
+
+seL4_Error seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool _service, seL4_CPtr vspace)
+{
+    const seL4_CPtr caps[] = {vspace};
+    return invoke(_service, X86ASIDPoolAssign, 1, caps, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl _service, seL4_Word first_port, seL4_Word last_port,
+                                        seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
+{
+    const seL4_CPtr caps[] = {root};
+    const seL4_Word mrs[] = {first_port, last_port, index, depth & 0xff};
+    return INVOKE(_service, X86IOPortControlIssue, caps, mrs);
+}
+
+/* In: the value comes back in MR0. */
+static int port_in(seL4_X86_IOPort service, seL4_Word label, seL4_Uint16 port, seL4_Word *value)
+{
+    const seL4_Word mrs[] = {port};
+    int err = invoke(service, label, 0, NO_CAPS, 1, mrs);
+    *value = seL4_GetMR(0);
+    return err;
+}
+
+seL4_X86_IOPort_In8_t seL4_X86_IOPort_In8(seL4_X86_IOPort _service, seL4_Uint16 port)
+{
+    seL4_X86_IOPort_In8_t r;
+    seL4_Word v;
+    r.error = port_in(_service, X86IOPortIn8, port, &v);
+    r.result = (seL4_Uint8)v;
+    return r;
+}
+
+seL4_X86_IOPort_In16_t seL4_X86_IOPort_In16(seL4_X86_IOPort _service, seL4_Uint16 port)
+{
+    seL4_X86_IOPort_In16_t r;
+    seL4_Word v;
+    r.error = port_in(_service, X86IOPortIn16, port, &v);
+    r.result = (seL4_Uint16)v;
+    return r;
+}
+
+seL4_X86_IOPort_In32_t seL4_X86_IOPort_In32(seL4_X86_IOPort _service, seL4_Uint16 port)
+{
+    seL4_X86_IOPort_In32_t r;
+    seL4_Word v;
+    r.error = port_in(_service, X86IOPortIn32, port, &v);
+    r.result = (seL4_Uint32)v;
+    return r;
+}
+
+static seL4_Error port_out(seL4_X86_IOPort service, seL4_Word label, seL4_Word port, seL4_Word data)
+{
+    const seL4_Word mrs[] = {port, data};
+    return invoke(service, label, 0, NO_CAPS, 2, mrs);
+}
+
+seL4_Error seL4_X86_IOPort_Out8(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
+{
+    return port_out(_service, X86IOPortOut8, port, data);
+}
+
+seL4_Error seL4_X86_IOPort_Out16(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
+{
+    return port_out(_service, X86IOPortOut16, port, data);
+}
+
+seL4_Error seL4_X86_IOPort_Out32(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
+{
+    return port_out(_service, X86IOPortOut32, port, data);
+}
+
+seL4_Error seL4_IRQControl_Get(seL4_IRQControl _service, seL4_Word irq, seL4_CNode root, seL4_Word index,
+                               seL4_Uint8 depth)
+{
+    const seL4_CPtr caps[] = {root};
+    const seL4_Word mrs[] = {irq, index, depth & 0xff};
+    return INVOKE(_service, IRQIssueIRQHandler, caps, mrs);
+}
+
+seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth,
+                                     seL4_Word ioapic, seL4_Word pin, seL4_Word level, seL4_Word polarity,
+                                     seL4_Word vector)
+{
+    const seL4_CPtr caps[] = {root};
+    const seL4_Word mrs[] = {index, depth & 0xff, ioapic, pin, level, polarity, vector};
+    return INVOKE(_service, X86IRQIssueIRQHandlerIOAPIC, caps, mrs);
+}
+
+seL4_Error seL4_IRQControl_GetMSI(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth,
+                                  seL4_Word pci_bus, seL4_Word pci_dev, seL4_Word pci_func, seL4_Word handle,
+                                  seL4_Word vector)
+{
+    const seL4_CPtr caps[] = {root};
+    const seL4_Word mrs[] = {index, depth & 0xff, pci_bus, pci_dev, pci_func, handle, vector};
+    return INVOKE(_service, X86IRQIssueIRQHandlerMSI, caps, mrs);
+}
+
+seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler _service)
+{
+    return invoke(_service, IRQAckIRQ, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_IRQHandler_SetNotification(seL4_IRQHandler _service, seL4_CPtr notification)
+{
+    const seL4_CPtr caps[] = {notification};
+    return invoke(_service, IRQSetIRQHandler, 1, caps, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler _service)
+{
+    return invoke(_service, IRQClearIRQHandler, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}

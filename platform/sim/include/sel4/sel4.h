@@ -101,3 +101,54 @@ typedef struct seL4_X86_Page_GetAddress {
     seL4_Word paddr;
 } seL4_X86_Page_GetAddress_t;
 seL4_X86_Page_GetAddress_t seL4_X86_Page_GetAddress(seL4_X86_Page _service);
+
+/* x86 virtual memory. */
+seL4_Error seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_CapRights_t rights,
+                             seL4_X86_VMAttributes attr);
+seL4_Error seL4_X86_Page_Unmap(seL4_X86_Page _service);
+seL4_Error seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word vaddr,
+                                  seL4_X86_VMAttributes attr);
+seL4_Error seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service);
+seL4_Error seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, seL4_Word vaddr,
+                                      seL4_X86_VMAttributes attr);
+seL4_Error seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service);
+seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_CPtr pml4, seL4_Word vaddr, seL4_X86_VMAttributes attr);
+seL4_Error seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service);
+seL4_Error seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untyped, seL4_CNode root,
+                                         seL4_Word index, seL4_Uint8 depth);
+seL4_Error seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool _service, seL4_CPtr vspace);
+
+/* x86 IO ports. */
+typedef struct seL4_X86_IOPort_In8 {
+    int error;
+    seL4_Uint8 result;
+} seL4_X86_IOPort_In8_t;
+typedef struct seL4_X86_IOPort_In16 {
+    int error;
+    seL4_Uint16 result;
+} seL4_X86_IOPort_In16_t;
+typedef struct seL4_X86_IOPort_In32 {
+    int error;
+    seL4_Uint32 result;
+} seL4_X86_IOPort_In32_t;
+seL4_Error seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl _service, seL4_Word first_port, seL4_Word last_port,
+                                        seL4_CNode root, seL4_Word index, seL4_Uint8 depth);
+seL4_X86_IOPort_In8_t seL4_X86_IOPort_In8(seL4_X86_IOPort _service, seL4_Uint16 port);
+seL4_X86_IOPort_In16_t seL4_X86_IOPort_In16(seL4_X86_IOPort _service, seL4_Uint16 port);
+seL4_X86_IOPort_In32_t seL4_X86_IOPort_In32(seL4_X86_IOPort _service, seL4_Uint16 port);
+seL4_Error seL4_X86_IOPort_Out8(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data);
+seL4_Error seL4_X86_IOPort_Out16(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data);
+seL4_Error seL4_X86_IOPort_Out32(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data);
+
+/* Interrupts (IOAPIC mode). */
+seL4_Error seL4_IRQControl_Get(seL4_IRQControl _service, seL4_Word irq, seL4_CNode root, seL4_Word index,
+                               seL4_Uint8 depth);
+seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth,
+                                     seL4_Word ioapic, seL4_Word pin, seL4_Word level, seL4_Word polarity,
+                                     seL4_Word vector);
+seL4_Error seL4_IRQControl_GetMSI(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth,
+                                  seL4_Word pci_bus, seL4_Word pci_dev, seL4_Word pci_func, seL4_Word handle,
+                                  seL4_Word vector);
+seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler _service);
+seL4_Error seL4_IRQHandler_SetNotification(seL4_IRQHandler _service, seL4_CPtr notification);
+seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler _service);

@@ -1,0 +1,12 @@
+/* Simulated devices behind IO ports: a 16550 UART (COM1) and QEMU's debug-exit port. */
+#pragma once
+
+#include <stdint.h>
+
+#define SIM_COM1_BASE 0x3f8
+#define SIM_COM1_PIN 4 /* ISA IRQ 4, IOAPIC pin 4 */
+#define SIM_DEBUG_EXIT_PORT 0xf4
+
+/* Called with the kernel lock held, for ports an IOPort cap allows. */
+void device_out(uint16_t port, unsigned width, uint32_t value);
+uint32_t device_in(uint16_t port, unsigned width);
