@@ -33,6 +33,7 @@ typedef struct untyped_alloc {
     cspace_t *cs; /* where object and split caps go */
     seL4_Word total_bytes, free_bytes, used_bytes;
     seL4_Word splits, merges; /* retypes into halves, and revokes that undo them */
+    seL4_Word invocations;    /* every kernel invocation the allocator made */
     int32_t free_head[UNTYPED_LEVELS];
     int32_t spare;
     ut_block_t blocks[UNTYPED_MAX_BLOCKS];

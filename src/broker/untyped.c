@@ -55,7 +55,7 @@ void untyped_init(untyped_alloc_t *ua, cspace_t *cs)
 {
     ua->cs = cs;
     ua->total_bytes = ua->free_bytes = ua->used_bytes = 0;
-    ua->splits = ua->merges = 0;
+    ua->splits = ua->merges = ua->invocations = 0;
     for (unsigned k = 0; k < UNTYPED_LEVELS; k++) {
         ua->free_head[k] = -1;
     }
@@ -128,6 +128,13 @@ seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits)
     }
 }
 
+/* Counts a kernel invocation the allocator made, passing its result on. */
+static seL4_Error counted(untyped_alloc_t *ua, seL4_Error result)
+{
+    ua->invocations++;
+    return result;
+}
+
 static int32_t smallest_free_at_least(const untyped_alloc_t *ua, unsigned bits)
 {
     for (unsigned k = bits; k < UNTYPED_LEVELS; k++) {
@@ -152,8 +159,9 @@ static kaal_err_t split(untyped_alloc_t *ua, int32_t b, int32_t *left)
     }
     seL4_CPtr first;
     kaal_err_t err = cspace_range_alloc(ua->cs, 2, &first);
-    if (err == KAAL_OK && seL4_Untyped_Retype(ua->blocks[b].cap, seL4_UntypedObject, ua->blocks[b].bits - 1u,
-                                              ua->cs->root, 0, 0, first, 2) != seL4_NoError) {
+    if (err == KAAL_OK && counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, seL4_UntypedObject,
+                                                          ua->blocks[b].bits - 1u, ua->cs->root, 0, 0, first, 2)) !=
+                              seL4_NoError) {
         cspace_range_free(ua->cs, first, 2);
         err = KAAL_E_KERNEL;
     }
@@ -184,7 +192,7 @@ void untyped_coalesce(untyped_alloc_t *ua)
             int32_t s = ua->blocks[i].sibling;
             int32_t p = ua->blocks[i].parent;
             if (p < 0 || ua->blocks[s].state != BLOCK_FREE ||
-                seL4_CNode_Revoke(ua->cs->root, ua->blocks[p].cap, ua->cs->depth) != seL4_NoError) {
+                counted(ua, seL4_CNode_Revoke(ua->cs->root, ua->blocks[p].cap, ua->cs->depth)) != seL4_NoError) {
                 i = next;
                 continue;
             }
@@ -246,7 +254,8 @@ kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bit
     int32_t b;
     err = find_block(ua, (unsigned)bits, &b);
     if (err == KAAL_OK &&
-        seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, ua->cs->root, 0, 0, slot, 1) != seL4_NoError) {
+        counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, ua->cs->root, 0, 0, slot, 1)) !=
+            seL4_NoError) {
         make_free(ua, b);
         err = KAAL_E_KERNEL;
     }
@@ -272,7 +281,7 @@ kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
         return KAAL_E_NOT_ALLOCATED;
     }
     /* Revoking the block removes the object's cap and any copy made of it. */
-    if (seL4_CNode_Revoke(ua->cs->root, b->cap, ua->cs->depth) != seL4_NoError) {
+    if (counted(ua, seL4_CNode_Revoke(ua->cs->root, b->cap, ua->cs->depth)) != seL4_NoError) {
         return KAAL_E_KERNEL;
     }
     kaal_err_t err = cspace_slot_free(ua->cs, obj->cap);

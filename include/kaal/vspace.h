@@ -1,0 +1,53 @@
+/*
+ * The VSpace manager: one x86_64 address space (a PML4 with an ASID). It
+ * reserves virtual ranges, maps and unmaps 4 KiB and 2 MiB frames in them,
+ * allocates the paging structures a mapping needs from the untyped
+ * allocator and frees each one as soon as nothing is mapped below it.
+ * Mapping over a mapped page is an error (the kernel itself would silently
+ * overwrite it). Frames stay the caller's: the manager maps the caps it is
+ * given and never deletes them.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <sel4/sel4.h>
+#include <kaal/err.h>
+#include <kaal/untyped.h>
+
+#define VSPACE_MAX_TABLES 256u
+#define VSPACE_MAX_RESERVATIONS 32u
+
+typedef struct vs_table {
+    kaal_obj_t obj;      /* the PDPT, PD or PT */
+    seL4_Word base;      /* first virtual address it covers */
+    int16_t parent;      /* index of the table above, -1 under the PML4 */
+    uint16_t used;       /* entries in use: tables below and pages */
+    uint8_t level;       /* 3 PDPT, 2 PD, 1 PT; 0: slot free */
+    uint64_t pages[8];   /* entries that map a page (512 bits) */
+} vs_table_t;
+
+typedef struct vs_range {
+    seL4_Word start, end;
+} vs_range_t;
+
+typedef struct vspace {
+    seL4_CPtr root;          /* the PML4 cap, with an ASID */
+    untyped_alloc_t *mem;    /* paging structures come from here */
+    seL4_Word invocations;   /* kernel invocations the manager made itself */
+    unsigned ntables;
+    vs_range_t reserved[VSPACE_MAX_RESERVATIONS];
+    unsigned nreserved;
+    vs_table_t tables[VSPACE_MAX_TABLES];
+} vspace_t;
+
+void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem);
+/* Reserves [vaddr, vaddr + size): page aligned, below the user top, free of other reservations. */
+kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size);
+kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr);
+/* Maps a frame cap of 2^size_bits bytes (12 or 21) at vaddr, inside a reservation. */
+kaal_err_t vspace_map(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits, seL4_CapRights_t rights,
+                      seL4_X86_VMAttributes attr);
+/* Unmaps the frame mapped at vaddr (the same cap that was mapped), freeing empty paging structures. */
+kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits);
+/* Whether a page of 2^size_bits is mapped at vaddr. */
+int vspace_is_mapped(const vspace_t *vs, seL4_Word vaddr, unsigned size_bits);

@@ -1,0 +1,250 @@
+/* The VSpace manager: reservations, and paging structures made on demand and freed when empty. */
+#include <kaal/vspace.h>
+
+#define USER_TOP 0x7fffffffffffull
+#define ENTRY_BITS(level) (seL4_PageBits + 9u * ((level) - 1u)) /* bytes mapped by one entry: log2 */
+#define TABLE_BITS(level) (ENTRY_BITS(level) + 9u)               /* bytes covered by a table: log2 */
+#define BITS_MASK(bits) ((1ull << (bits)) - 1)
+
+static const seL4_Word table_type[4] = {0, seL4_X86_PageTableObject, seL4_X86_PageDirectoryObject,
+                                        seL4_X86_PDPTObject};
+
+void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem)
+{
+    vs->root = pml4;
+    vs->mem = mem;
+    vs->invocations = 0;
+    vs->ntables = 0;
+    vs->nreserved = 0;
+    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+        vs->tables[i].level = 0;
+    }
+}
+
+static int overlaps(seL4_Word a, seL4_Word a_end, seL4_Word b, seL4_Word b_end)
+{
+    return a < b_end && b < a_end;
+}
+
+kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size)
+{
+    if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || vaddr + size < vaddr || vaddr + size > USER_TOP) {
+        return KAAL_E_INVAL;
+    }
+    if (vs->nreserved == VSPACE_MAX_RESERVATIONS) {
+        return KAAL_E_NO_METADATA;
+    }
+    for (unsigned i = 0; i < vs->nreserved; i++) {
+        if (overlaps(vaddr, vaddr + size, vs->reserved[i].start, vs->reserved[i].end)) {
+            return KAAL_E_NOT_RESERVED;
+        }
+    }
+    vs->reserved[vs->nreserved++] = (vs_range_t){vaddr, vaddr + size};
+    return KAAL_OK;
+}
+
+static int is_reserved(const vspace_t *vs, seL4_Word vaddr, seL4_Word size)
+{
+    for (unsigned i = 0; i < vs->nreserved; i++) {
+        if (vaddr >= vs->reserved[i].start && vaddr + size <= vs->reserved[i].end) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int find_table(const vspace_t *vs, unsigned level, seL4_Word vaddr)
+{
+    seL4_Word base = vaddr & ~BITS_MASK(TABLE_BITS(level));
+    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+        if (vs->tables[i].level == level && vs->tables[i].base == base) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr)
+{
+    for (unsigned i = 0; i < vs->nreserved; i++) {
+        if (vs->reserved[i].start != vaddr) {
+            continue;
+        }
+        /* A range with anything still mapped in it stays reserved. */
+        for (unsigned t = 0; t < VSPACE_MAX_TABLES; t++) {
+            const vs_table_t *tb = &vs->tables[t];
+            if (tb->level && overlaps(tb->base, tb->base + (1ull << TABLE_BITS(tb->level)), vs->reserved[i].start,
+                                      vs->reserved[i].end)) {
+                for (unsigned w = 0; w < 8; w++) {
+                    if (tb->pages[w]) {
+                        return KAAL_E_MAPPED;
+                    }
+                }
+            }
+        }
+        vs->reserved[i] = vs->reserved[--vs->nreserved];
+        return KAAL_OK;
+    }
+    return KAAL_E_NOT_RESERVED;
+}
+
+static unsigned entry_index(unsigned level, seL4_Word vaddr)
+{
+    return (unsigned)((vaddr >> ENTRY_BITS(level)) & 511);
+}
+
+static int page_bit(const vs_table_t *t, seL4_Word vaddr)
+{
+    unsigned i = entry_index(t->level, vaddr);
+    return (int)((t->pages[i / 64] >> (i % 64)) & 1);
+}
+
+static void set_page_bit(vs_table_t *t, seL4_Word vaddr, int on)
+{
+    unsigned i = entry_index(t->level, vaddr);
+    if (on) {
+        t->pages[i / 64] |= 1ull << (i % 64);
+    } else {
+        t->pages[i / 64] &= ~(1ull << (i % 64));
+    }
+}
+
+static int table_slot_free(const vspace_t *vs)
+{
+    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+        if (vs->tables[i].level == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Frees empty tables from t upwards (the kernel detaches a table when its last cap goes). */
+static void release_if_empty(vspace_t *vs, int t)
+{
+    while (t >= 0 && vs->tables[t].used == 0) {
+        int parent = vs->tables[t].parent;
+        untyped_free(vs->mem, &vs->tables[t].obj);
+        vs->tables[t].level = 0;
+        vs->ntables--;
+        if (parent >= 0) {
+            vs->tables[parent].used--;
+        }
+        t = parent;
+    }
+}
+
+static seL4_Error map_table(vspace_t *vs, unsigned level, seL4_CPtr cap, seL4_Word vaddr)
+{
+    vs->invocations++;
+    switch (level) {
+    case 3:
+        return seL4_X86_PDPT_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
+    case 2:
+        return seL4_X86_PageDirectory_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
+    default:
+        return seL4_X86_PageTable_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
+    }
+}
+
+/* The table at `level` that holds vaddr's entry, made (with those above it) if missing. */
+static kaal_err_t ensure_table(vspace_t *vs, unsigned level, seL4_Word vaddr, int *out)
+{
+    int t = find_table(vs, level, vaddr);
+    if (t >= 0) {
+        *out = t;
+        return KAAL_OK;
+    }
+    int parent = -1;
+    if (level < 3) {
+        kaal_err_t err = ensure_table(vs, level + 1, vaddr, &parent);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        if (page_bit(&vs->tables[parent], vaddr)) {
+            return KAAL_E_MAPPED; /* a large page covers this table's range */
+        }
+    }
+    t = table_slot_free(vs);
+    kaal_obj_t obj;
+    kaal_err_t err = t < 0 ? KAAL_E_NO_METADATA : untyped_alloc(vs->mem, table_type[level], 0, &obj);
+    if (err == KAAL_OK && map_table(vs, level, obj.cap, vaddr) != seL4_NoError) {
+        untyped_free(vs->mem, &obj);
+        err = KAAL_E_KERNEL;
+    }
+    if (err != KAAL_OK) {
+        if (parent >= 0) {
+            release_if_empty(vs, parent);
+        }
+        return err;
+    }
+    vs_table_t *tb = &vs->tables[t];
+    *tb = (vs_table_t){.obj = obj, .base = vaddr & ~BITS_MASK(TABLE_BITS(level)), .parent = (int16_t)parent,
+                       .level = (uint8_t)level};
+    if (parent >= 0) {
+        vs->tables[parent].used++;
+    }
+    vs->ntables++;
+    *out = t;
+    return KAAL_OK;
+}
+
+static unsigned page_level(unsigned size_bits)
+{
+    return size_bits == seL4_PageBits ? 1 : size_bits == seL4_LargePageBits ? 2 : 0;
+}
+
+kaal_err_t vspace_map(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits, seL4_CapRights_t rights,
+                      seL4_X86_VMAttributes attr)
+{
+    unsigned level = page_level(size_bits);
+    if (level == 0 || (vaddr & BITS_MASK(size_bits))) {
+        return KAAL_E_INVAL;
+    }
+    if (!is_reserved(vs, vaddr, 1ull << size_bits)) {
+        return KAAL_E_NOT_RESERVED;
+    }
+    if (level > 1 && find_table(vs, level - 1, vaddr) >= 0) {
+        return KAAL_E_MAPPED; /* smaller pages are mapped inside this large one */
+    }
+    int t;
+    kaal_err_t err = ensure_table(vs, level, vaddr, &t);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    if (page_bit(&vs->tables[t], vaddr)) {
+        return KAAL_E_MAPPED;
+    }
+    vs->invocations++;
+    if (seL4_X86_Page_Map(frame, vs->root, vaddr, rights, attr) != seL4_NoError) {
+        release_if_empty(vs, t);
+        return KAAL_E_KERNEL;
+    }
+    set_page_bit(&vs->tables[t], vaddr, 1);
+    vs->tables[t].used++;
+    return KAAL_OK;
+}
+
+kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits)
+{
+    unsigned level = page_level(size_bits);
+    int t = level ? find_table(vs, level, vaddr) : -1;
+    if (t < 0 || (vaddr & BITS_MASK(size_bits)) || !page_bit(&vs->tables[t], vaddr)) {
+        return level ? KAAL_E_NOT_MAPPED : KAAL_E_INVAL;
+    }
+    vs->invocations++;
+    if (seL4_X86_Page_Unmap(frame) != seL4_NoError) {
+        return KAAL_E_KERNEL;
+    }
+    set_page_bit(&vs->tables[t], vaddr, 0);
+    vs->tables[t].used--;
+    release_if_empty(vs, t);
+    return KAAL_OK;
+}
+
+int vspace_is_mapped(const vspace_t *vs, seL4_Word vaddr, unsigned size_bits)
+{
+    unsigned level = page_level(size_bits);
+    int t = level ? find_table(vs, level, vaddr) : -1;
+    return t >= 0 && page_bit(&vs->tables[t], vaddr);
+}
