@@ -6,11 +6,19 @@
 #include <kaal/cspace.h>
 #include <kaal/err.h>
 #include <kaal/untyped.h>
+#include <kaal/vspace.h>
+
+/* Where the root task maps what it maps for itself: above the boot image, and
+ * (on the sim) in a range the host process leaves free. */
+#define BROKER_VSPACE_BASE 0x200000000000ul
+#define BROKER_VSPACE_SIZE (1ul << 39)
 
 typedef struct broker {
     const seL4_BootInfo *bi;
-    cspace_t slots;       /* the root CNode's empty slots */
-    untyped_alloc_t mem;  /* all RAM untypeds */
+    cspace_t slots;          /* the root CNode's empty slots */
+    untyped_alloc_t mem;     /* all RAM untypeds */
+    untyped_alloc_t devmem;  /* all device untypeds, for MMIO */
+    vspace_t vspace;         /* the root task's own address space */
 } broker_t;
 
 /* Validates the bootinfo and takes over its empty slots and RAM untypeds. */

@@ -58,7 +58,14 @@ kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi);
 /* Size in bits of an object of the type (user_bits: CNode radix, untyped size). */
 seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits);
 kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out);
+/* An object at a given physical address (aligned to its size), for device memory:
+ * the block that contains it is split down to it. KAAL_E_NO_MEMORY if no free
+ * block covers the address. */
+kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word paddr,
+                            kaal_obj_t *out);
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
+/* Adds every device untyped the bootinfo lists. */
+kaal_err_t untyped_add_bootinfo_devices(untyped_alloc_t *ua, const seL4_BootInfo *bi);
 
 /* Merges every pair of free buddies back into their parent (revoking it),
  * returning split slots to the CSpace. Allocation does this by itself when a

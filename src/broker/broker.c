@@ -18,5 +18,14 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
         return err;
     }
     untyped_init(&b->mem, &b->slots);
-    return untyped_add_bootinfo(&b->mem, bi);
+    untyped_init(&b->devmem, &b->slots);
+    err = untyped_add_bootinfo(&b->mem, bi);
+    if (err == KAAL_OK) {
+        err = untyped_add_bootinfo_devices(&b->devmem, bi);
+    }
+    if (err != KAAL_OK) {
+        return err;
+    }
+    vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem);
+    return vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
 }

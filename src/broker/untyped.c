@@ -81,11 +81,11 @@ kaal_err_t untyped_add(untyped_alloc_t *ua, seL4_CPtr cap, seL4_Word paddr, uint
     return KAAL_OK;
 }
 
-kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi)
+static kaal_err_t add_bootinfo_untypeds(untyped_alloc_t *ua, const seL4_BootInfo *bi, seL4_Uint8 device)
 {
     for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
-        if (d->isDevice) {
+        if (d->isDevice != device) {
             continue;
         }
         kaal_err_t err = untyped_add(ua, bi->untyped.start + i, d->paddr, d->sizeBits);
@@ -94,6 +94,16 @@ kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi)
         }
     }
     return KAAL_OK;
+}
+
+kaal_err_t untyped_add_bootinfo(untyped_alloc_t *ua, const seL4_BootInfo *bi)
+{
+    return add_bootinfo_untypeds(ua, bi, 0);
+}
+
+kaal_err_t untyped_add_bootinfo_devices(untyped_alloc_t *ua, const seL4_BootInfo *bi)
+{
+    return add_bootinfo_untypeds(ua, bi, 1);
 }
 
 seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits)
@@ -212,12 +222,34 @@ void untyped_coalesce(untyped_alloc_t *ua)
     }
 }
 
-static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, int32_t *out)
+#define ANYWHERE (~(seL4_Word)0)
+
+/* The free block of at least 2^bits bytes that contains paddr, or -1. */
+static int32_t free_block_containing(const untyped_alloc_t *ua, unsigned bits, seL4_Word paddr)
 {
-    int32_t b = smallest_free_at_least(ua, bits);
+    for (unsigned k = bits; k < UNTYPED_LEVELS; k++) {
+        for (int32_t i = ua->free_head[k]; i >= 0; i = ua->blocks[i].next) {
+            if (paddr >= ua->blocks[i].paddr && paddr - ua->blocks[i].paddr < (1ul << k)) {
+                return i;
+            }
+        }
+    }
+    return -1;
+}
+
+static int32_t pick_free(const untyped_alloc_t *ua, unsigned bits, seL4_Word want)
+{
+    return want == ANYWHERE ? smallest_free_at_least(ua, bits) : free_block_containing(ua, bits, want);
+}
+
+/* A free block of exactly 2^bits bytes (at paddr `want`, unless ANYWHERE), off the
+ * free lists: the smallest that fits is split down, keeping the half wanted. */
+static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, seL4_Word want, int32_t *out)
+{
+    int32_t b = pick_free(ua, bits, want);
     if (b < 0) {
         untyped_coalesce(ua);
-        b = smallest_free_at_least(ua, bits);
+        b = pick_free(ua, bits, want);
         if (b < 0) {
             return KAAL_E_NO_MEMORY;
         }
@@ -230,13 +262,21 @@ static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, int32_t *out)
             make_free(ua, b);
             return err;
         }
-        b = left;
+        int32_t right = ua->blocks[left].sibling;
+        if (want != ANYWHERE && want >= ua->blocks[right].paddr) {
+            take_free(ua, right);
+            make_free(ua, left);
+            b = right;
+        } else {
+            b = left;
+        }
     }
     *out = b;
     return KAAL_OK;
 }
 
-kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out)
+static kaal_err_t alloc_object(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word want,
+                               kaal_obj_t *out)
 {
     seL4_Word bits = untyped_object_bits(type, user_bits);
     if (type >= seL4_ObjectTypeCount || bits == 0 || bits > seL4_MaxUntypedBits ||
@@ -246,13 +286,16 @@ kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bit
     if (bits < seL4_MinUntypedBits) {
         bits = seL4_MinUntypedBits;
     }
+    if (want != ANYWHERE && (want & ((1ul << bits) - 1)) != 0) {
+        return KAAL_E_INVAL;
+    }
     seL4_CPtr slot;
     kaal_err_t err = cspace_slot_alloc(ua->cs, &slot);
     if (err != KAAL_OK) {
         return err;
     }
     int32_t b;
-    err = find_block(ua, (unsigned)bits, &b);
+    err = find_block(ua, (unsigned)bits, want, &b);
     if (err == KAAL_OK &&
         counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, ua->cs->root, 0, 0, slot, 1)) !=
             seL4_NoError) {
@@ -269,6 +312,17 @@ kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bit
     *out = (kaal_obj_t){.cap = slot, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
                         .block = b};
     return KAAL_OK;
+}
+
+kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out)
+{
+    return alloc_object(ua, type, user_bits, ANYWHERE, out);
+}
+
+kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word paddr,
+                            kaal_obj_t *out)
+{
+    return alloc_object(ua, type, user_bits, paddr, out);
 }
 
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)

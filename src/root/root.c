@@ -26,5 +26,5 @@ int root_main(const seL4_BootInfo *bi)
     rt_printf("  Slots free: %lu, untyped memory free: %lu KiB of %lu KiB\n",
               (unsigned long)cspace_free_count(&broker.slots), (unsigned long)(broker.mem.free_bytes >> 10),
               (unsigned long)(broker.mem.total_bytes >> 10));
-    return 0;
+    return root_devices_check(&broker);
 }

@@ -338,3 +338,91 @@ CONF_CASE(cdt_delete_last_cap_resets_notification, "")
     seL4_Signal(badged);
     CHECK_EQ(conf_poll(again), 2);
 }
+
+CONF_CASE(cdt_delete_cnode_keeps_outside_copies, "")
+{
+    seL4_CPtr cn = conf_make(e, seL4_CapTableObject, 2);
+    seL4_CPtr ntfn = conf_make(e, seL4_NotificationObject, 0);
+    seL4_CPtr copy = conf_slot(e), badged = conf_slot(e);
+    CHECK_OK(conf_copy(e, copy, ntfn, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Move(cn, 1, 2, e->cnode, ntfn, e->depth));
+    CHECK_OK(conf_delete(e, cn));
+    /* The original went with the CNode; the object lives on in the copy. */
+    CHECK_OK(conf_mint(e, badged, copy, seL4_AllRights, 0x21));
+    seL4_Signal(badged);
+    CHECK_EQ(conf_poll(copy), 0x21);
+}
+
+CONF_CASE(cdt_deleted_first_badge_passes_its_mark_on, "")
+{
+    /* m1 and m2 carry the same badge; c1 is a copy of m1. Deleting m1 makes
+     * c1 the first of its badge, so m2's revoke still cannot reach it. */
+    seL4_CPtr ntfn = conf_make(e, seL4_NotificationObject, 0);
+    seL4_CPtr m1 = conf_slot(e), m2 = conf_slot(e), c1 = conf_slot(e);
+    CHECK_OK(conf_mint(e, m1, ntfn, seL4_AllRights, 5));
+    CHECK_OK(conf_mint(e, m2, ntfn, seL4_AllRights, 5));
+    CHECK_OK(conf_copy(e, c1, m1, seL4_AllRights));
+    CHECK_OK(conf_delete(e, m1));
+    CHECK_OK(conf_revoke(e, m2));
+    CHECK_TAG(c1, TAG_NOTIFICATION);
+    CHECK_OK(conf_revoke(e, ntfn));
+    CHECK_EMPTY(c1);
+    CHECK_EMPTY(m2);
+}
+
+CONF_CASE(cdt_rotate_keeps_children, "")
+{
+    /* Rotate moves the original frame cap, and its place in the tree, to dest. */
+    seL4_CPtr frame = conf_make(e, seL4_X86_4K, 0);
+    seL4_CPtr copy = conf_slot(e), dest = conf_slot(e), other = conf_slot(e);
+    CHECK_OK(conf_copy(e, copy, frame, seL4_AllRights));
+    CHECK_OK(conf_copy(e, other, frame, seL4_AllRights));
+    CHECK_OK(conf_rotate(e, dest, frame, copy));
+    CHECK_TAG(copy, TAG_NULL);
+    CHECK_OK(conf_revoke(e, frame));
+    CHECK_TAG(frame, TAG_FRAME);
+    CHECK_TAG(other, TAG_FRAME);
+    CHECK_OK(conf_revoke(e, dest));
+    CHECK_EMPTY(frame);
+    CHECK_EMPTY(other);
+    CHECK_TAG(dest, TAG_FRAME);
+}
+
+CONF_CASE(cdt_swap_adjacent_keeps_tree, "")
+{
+    /* Swapping a cap with its own child, next to it in the tree. */
+    seL4_CPtr frame = conf_make(e, seL4_X86_4K, 0);
+    seL4_CPtr copy = conf_slot(e);
+    CHECK_OK(conf_copy(e, copy, frame, seL4_AllRights));
+    CHECK_OK(conf_rotate(e, frame, copy, frame));
+    /* The original now sits in `copy`, the copy in `frame`. */
+    CHECK_OK(conf_revoke(e, frame));
+    CHECK_TAG(copy, TAG_FRAME);
+    CHECK_OK(conf_revoke(e, copy));
+    CHECK_EMPTY(frame);
+    CHECK_TAG(copy, TAG_FRAME);
+}
+
+CONF_CASE(cdt_revoke_untyped_copy_removes_its_objects, "")
+{
+    seL4_CPtr ut = conf_untyped(e, 12);
+    seL4_CPtr copy = conf_slot(e), obj = conf_slots(e, 2);
+    CHECK_OK(conf_copy(e, copy, ut, seL4_AllRights));
+    CHECK_OK(conf_retype(e, copy, seL4_EndpointObject, 0, obj, 2));
+    CHECK_OK(conf_revoke(e, copy));
+    CHECK_EMPTY(obj);
+    CHECK_EMPTY(obj + 1);
+    CHECK_TAG(copy, TAG_UNTYPED);
+    /* The copy is still there, so the original stays full. */
+    CHECK_MEMORY_ERR(conf_retype(e, ut, seL4_EndpointObject, 0, obj, 1), 0);
+}
+
+CONF_CASE(cdt_frame_copy_without_rights, "")
+{
+    /* A frame cap with no rights left is still a cap to the same frame. */
+    seL4_CPtr frame = conf_make(e, seL4_X86_4K, 0);
+    seL4_CPtr copy = conf_slot(e);
+    CHECK_OK(conf_copy(e, copy, frame, seL4_NoRights));
+    CHECK_TAG(copy, TAG_FRAME);
+    CHECK_EQ(conf_paddr(copy), e->ut_paddr);
+}

@@ -264,3 +264,25 @@ CONF_CASE(cspace_cnode_holding_itself, "")
     CHECK_OK(conf_retype(e, e->ut, seL4_X86_4K, 0, frame, 1));
     CHECK_EQ(conf_paddr(frame), e->ut_paddr);
 }
+
+CONF_CASE(cspace_root_cnode_with_other_guards, "")
+{
+    /* The root CNode minted with a shorter guard takes shorter cptrs. */
+    seL4_Word radix = e->bi->initThreadCNodeSizeBits;
+    seL4_CPtr bare = conf_slot(e), g20 = conf_slot(e), dest = conf_slot(e);
+    CHECK_OK(conf_mint(e, bare, e->cnode, seL4_AllRights, seL4_CNode_CapData_new(0, 0).words[0]));
+    CHECK_OK(conf_mint(e, g20, e->cnode, seL4_AllRights, seL4_CNode_CapData_new(0, 20).words[0]));
+    seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
+    CHECK_OK(seL4_CNode_Copy(bare, dest, radix, e->cnode, ep, e->depth, seL4_AllRights));
+    CHECK_TAG(dest, TAG_ENDPOINT);
+    CHECK_OK(conf_delete(e, dest));
+    CHECK_OK(seL4_CNode_Copy(g20, dest, radix + 20, e->cnode, ep, e->depth, seL4_AllRights));
+    CHECK_TAG(dest, TAG_ENDPOINT);
+    /* At full depth a small cptr's top bits pick slot 0, which is empty. */
+    CHECK_DEPTH_MISMATCH(seL4_CNode_Delete(bare, dest, seL4_WordBits), DEST, seL4_WordBits - radix, 0);
+    CHECK_DEPTH_MISMATCH(seL4_CNode_Delete(g20, dest, seL4_WordBits), DEST, seL4_WordBits - radix - 20, 0);
+    /* Through slot 2, the root CNode cap with its 52-bit guard, 12 bits are too few. */
+    CHECK_GUARD_MISMATCH(seL4_CNode_Delete(bare, (seL4_CapInitThreadCNode << radix) | dest, 2 * radix), DEST, radix,
+                         0, seL4_WordBits - radix);
+    CHECK_TAG(dest, TAG_ENDPOINT);
+}

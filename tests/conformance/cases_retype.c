@@ -186,9 +186,11 @@ CONF_CASE(retype_huge_page_needs_a_gigabyte, "")
 
 CONF_CASE(retype_device_untyped_refuses_kernel_objects, "")
 {
-    static const seL4_Word types[] = {seL4_TCBObject,           seL4_EndpointObject,          seL4_NotificationObject,
-                                      seL4_CapTableObject,      seL4_X86_PageTableObject,     seL4_X86_PageDirectoryObject,
-                                      seL4_X86_PDPTObject,      seL4_X64_PML4Object,          seL4_X86_IOPageTableObject};
+    static const seL4_Word types[] = {
+        seL4_TCBObject,           seL4_EndpointObject,          seL4_NotificationObject,
+        seL4_CapTableObject,      seL4_X86_PageTableObject,     seL4_X86_PageDirectoryObject,
+        seL4_X86_PDPTObject,      seL4_X64_PML4Object,          seL4_X86_IOPageTableObject,
+    };
     seL4_Word paddr, bits;
     seL4_CPtr dev = conf_device_untyped(e, 12, &paddr, &bits);
     CHECK(dev != seL4_CapNull);

@@ -3,8 +3,12 @@
  * sim's stdout and receives from stdin; with its receive interrupt enabled,
  * a reader thread raises IOAPIC pin 4 when input arrives. Writing to QEMU's
  * debug-exit port ends the process with QEMU's exit status, (value << 1) | 1.
+ * The HPET's register page answers its identification as QEMU's does (the
+ * counter itself is not modelled).
  */
+#define _GNU_SOURCE
 #include <poll.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,10 +29,12 @@ typedef struct {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
     int rx;               /* the received byte waiting in RBR, or -1 */
     bool thre_pending;    /* a transmit-empty interrupt not yet read from IIR */
+    bool fifo;            /* FIFOs enabled (FCR bit 0): IIR's top bits say so */
     bool reader_started;
 } uart_t;
 
-static uart_t com1 = {.rx = -1};
+/* As seL4's serial set-up leaves COM1: FIFOs on, interrupts off. */
+static uart_t com1 = {.rx = -1, .fifo = true};
 
 /* Takes one byte of input if there is one, without blocking. */
 static void uart_poll_input(uart_t *u)
@@ -97,7 +103,8 @@ static void uart_write(uart_t *u, unsigned reg, uint8_t v)
     case SCR:
         u->scr = v;
         break;
-    default: /* FCR: the FIFO is not modelled */
+    default: /* FCR: only whether the FIFOs are on is modelled */
+        u->fifo = v & 1;
         break;
     }
     uart_update_irq(u);
@@ -118,15 +125,17 @@ static uint8_t uart_read(uart_t *u, unsigned reg)
     }
     case IER:
         return dlab ? u->dlm : u->ier;
-    case IIR_FCR:
+    case IIR_FCR: {
+        uint8_t fifo = u->fifo ? 0xc0 : 0;
         if ((u->ier & IER_RX) && u->rx >= 0) {
-            return 0x04;
+            return fifo | 0x04;
         }
         if ((u->ier & IER_THRE) && u->thre_pending) {
             u->thre_pending = false; /* reading IIR clears a transmit-empty interrupt */
-            return 0x02;
+            return fifo | 0x02;
         }
-        return 0x01;
+        return fifo | 0x01;
+    }
     case LCR:
         return u->lcr;
     case MCR:
@@ -165,4 +174,24 @@ uint32_t device_in(uint16_t port, unsigned width)
         v |= b << (8 * i);
     }
     return v;
+}
+
+/* QEMU's HPET: vendor 0x8086, 3 timers, 64-bit counter, legacy routing, 10 ns period. */
+#define HPET_GCAP_ID 0x009896808086a201ull
+
+int device_mmio_fd(unsigned long paddr, long *offset)
+{
+    static int hpet_fd = -1;
+    if (paddr != SIM_HPET_PADDR) {
+        return -1;
+    }
+    if (hpet_fd < 0) {
+        hpet_fd = memfd_create("sel4sim-hpet", 0);
+        uint64_t id = HPET_GCAP_ID;
+        if (hpet_fd < 0 || ftruncate(hpet_fd, 4096) != 0 || pwrite(hpet_fd, &id, sizeof(id), 0) != sizeof(id)) {
+            return -1;
+        }
+    }
+    *offset = 0;
+    return hpet_fd;
 }

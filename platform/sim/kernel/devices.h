@@ -7,6 +7,12 @@
 #define SIM_COM1_PIN 4 /* ISA IRQ 4, IOAPIC pin 4 */
 #define SIM_DEBUG_EXIT_PORT 0xf4
 
+#define SIM_HPET_PADDR 0xfed00000ul
+
 /* Called with the kernel lock held, for ports an IOPort cap allows. */
 void device_out(uint16_t port, unsigned width, uint32_t value);
 uint32_t device_in(uint16_t port, unsigned width);
+
+/* Memory-mapped device registers: the host file and offset that back the
+ * device page at paddr, or -1 if no simulated device answers there. */
+int device_mmio_fd(unsigned long paddr, long *offset);

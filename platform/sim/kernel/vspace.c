@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "devices.h"
 #include "model.h"
 
 #define USER_TOP 0x7fffffffffffull
@@ -86,10 +87,15 @@ static bool is_valid_native_root(const cap_t *c)
 static void host_map(word_t vaddr, word_t paddr, word_t size, unsigned rights)
 {
     int prot = rights == VM_READ_WRITE ? PROT_READ | PROT_WRITE : rights == VM_READ_ONLY ? PROT_READ : PROT_NONE;
+    int fd = ksim.ram_fd;
+    long offset = (long)paddr;
     if (paddr + size > ksim.ram_size) {
-        return; /* device memory: no host backing */
+        fd = device_mmio_fd(paddr, &offset); /* device registers, if a simulated device has them */
+        if (fd < 0) {
+            return;
+        }
     }
-    void *p = mmap((void *)vaddr, size, prot, MAP_SHARED | MAP_FIXED, ksim.ram_fd, (off_t)paddr);
+    void *p = mmap((void *)vaddr, size, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
     if (p == MAP_FAILED) {
         fprintf(stderr, "sim: cannot back the root task's mapping at 0x%lx in the host\n", (unsigned long)vaddr);
     }
@@ -145,7 +151,7 @@ static void write_page_entry(pte_t *e, word_t asid, word_t vaddr, const cap_t *f
     e->rights = (uint8_t)rights;
     e->attr = (uint8_t)attr;
     e->table = NULL;
-    if (asid == ROOT_ASID && !frame->frame.device) {
+    if (asid == ROOT_ASID) {
         if (!host_claim(vaddr, BIT(frame->frame.size_bits))) {
             fprintf(stderr, "sim: the host already uses 0x%lx; the root task cannot access its mapping there\n",
                     (unsigned long)vaddr);

@@ -1,0 +1,89 @@
+/* Devices: IO ports and interrupts from the kernel's control caps, MMIO from device untypeds. */
+#include <kaal/device.h>
+
+#define PAGE_MASK ((1ul << seL4_PageBits) - 1)
+
+kaal_err_t device_ioport(broker_t *b, seL4_Word first, seL4_Word last, seL4_CPtr *cap)
+{
+    kaal_err_t err = cspace_slot_alloc(&b->slots, cap);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, b->slots.root, *cap, b->slots.depth)) {
+        cspace_slot_free(&b->slots, *cap);
+        return KAAL_E_KERNEL;
+    }
+    return KAAL_OK;
+}
+
+kaal_err_t device_irq_ioapic(broker_t *b, seL4_Word pin, seL4_Word vector, seL4_CPtr ntfn, seL4_CPtr *handler)
+{
+    kaal_err_t err = cspace_slot_alloc(&b->slots, handler);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, b->slots.root, *handler, b->slots.depth, 0, pin, 0,
+                                             0, vector);
+    if (e == seL4_NoError) {
+        e = seL4_IRQHandler_SetNotification(*handler, ntfn);
+        if (e != seL4_NoError) {
+            seL4_CNode_Delete(b->slots.root, *handler, b->slots.depth);
+        }
+    }
+    if (e != seL4_NoError) {
+        cspace_slot_free(&b->slots, *handler);
+        return KAAL_E_KERNEL;
+    }
+    return KAAL_OK;
+}
+
+/* Whether device untypeds cover [start, end) entirely. */
+static int device_covered(const seL4_BootInfo *bi, seL4_Word start, seL4_Word end)
+{
+    while (start < end) {
+        int found = 0;
+        for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !found; i++) {
+            const seL4_UntypedDesc *d = &bi->untypedList[i];
+            if (d->isDevice && start >= d->paddr && start - d->paddr < (1ul << d->sizeBits)) {
+                start = d->paddr + (1ul << d->sizeBits);
+                found = 1;
+            }
+        }
+        if (!found) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+kaal_err_t device_mmio_map(broker_t *b, vspace_t *vs, seL4_Word paddr, seL4_Word size, seL4_Word vaddr,
+                           kaal_obj_t *frames, unsigned max_frames, volatile void **regs)
+{
+    seL4_Word first = paddr & ~PAGE_MASK, end = (paddr + size + PAGE_MASK) & ~PAGE_MASK;
+    seL4_Word n = (end - first) >> seL4_PageBits;
+    if (size == 0 || end < first || (vaddr & PAGE_MASK) || n > max_frames) {
+        return KAAL_E_INVAL;
+    }
+    if (!device_covered(b->bi, first, end)) {
+        return KAAL_E_NO_DEVICE;
+    }
+    for (seL4_Word i = 0; i < n; i++) {
+        kaal_err_t err = untyped_alloc_at(&b->devmem, seL4_X86_4K, 0, first + (i << seL4_PageBits), &frames[i]);
+        if (err == KAAL_OK) {
+            err = vspace_map(vs, frames[i].cap, vaddr + (i << seL4_PageBits), seL4_PageBits, seL4_ReadWrite,
+                             seL4_X86_CacheDisabled);
+            if (err != KAAL_OK) {
+                untyped_free(&b->devmem, &frames[i]);
+            }
+        }
+        if (err != KAAL_OK) {
+            while (i-- > 0) {
+                vspace_unmap(vs, frames[i].cap, vaddr + (i << seL4_PageBits), seL4_PageBits);
+                untyped_free(&b->devmem, &frames[i]);
+            }
+            return err;
+        }
+    }
+    *regs = (volatile void *)(vaddr + (paddr & PAGE_MASK));
+    return KAAL_OK;
+}
