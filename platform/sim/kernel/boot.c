@@ -122,6 +122,7 @@ seL4_BootInfo *sim_boot_kernel(void)
     tcb_t *t = tcb.obj;
     t->state = ts_running;
     t->priority = t->mcp = seL4_MaxPrio;
+    t->host_started = true; /* the host's main thread is the root thread */
     strcpy(t->name, "rootserver");
 
     /* The extra bootinfo page follows the bootinfo page, as the kernel maps them. */
@@ -209,6 +210,8 @@ seL4_BootInfo *sim_boot_kernel(void)
     ksim.bootinfo = bi;
     ksim.root_cnode = &cnode[seL4_CapInitThreadCNode];
     sim_self = t;
+    ksim.cur = t;
+    ksim.host_threads = 1;
     seL4_SetIPCBuffer(ipc);
     return bi;
 }

@@ -91,6 +91,7 @@ static void uart_write(uart_t *u, unsigned reg, uint8_t v)
         if ((u->ier & IER_RX) && !u->reader_started) {
             pthread_t t;
             u->reader_started = pthread_create(&t, NULL, uart_reader, u) == 0;
+            ksim.devices_may_interrupt = u->reader_started;
         }
         u->thre_pending = (u->ier & IER_THRE) != 0;
         break;

@@ -111,16 +111,32 @@ typedef enum {
 
 enum { tcb_ctable, tcb_vtable, tcb_reply, tcb_caller, tcb_buffer, tcb_cnode_entries };
 
+#define SIM_USER_CONTEXT_WORDS 20 /* seL4_UserContext on x86_64 */
+
 typedef struct tcb {
     cte_t ctes[tcb_cnode_entries];
     thread_state_t state;
-    seL4_IPCBuffer *ipc_buffer; /* host address of the thread's IPC buffer */
+    seL4_IPCBuffer *ipc_buffer; /* host address of the thread's IPC buffer, or NULL */
     word_t ipc_buffer_vaddr;
     unsigned priority, mcp;
     struct notification *bound_ntfn;
     struct tcb *ep_next, *ep_prev; /* queue links on an endpoint or notification */
+    struct tcb *ready_next;        /* link in the scheduler's ready queue */
+    bool queued;                   /* in a ready queue */
     word_t fault_ep;
-    word_t ipc_badge; /* the badge a blocked sender sends with */
+    word_t tls_base;
+    word_t regs[SIM_USER_CONTEXT_WORDS]; /* as written; rip, rsp and rdi start the thread */
+    /* A blocked send: what it sends with. */
+    void *blocked_on;               /* the endpoint or notification it waits on */
+    word_t ipc_badge;
+    bool ipc_can_grant, ipc_can_grant_reply, ipc_is_call;
+    seL4_MessageInfo_t send_info;   /* the message a blocked sender will send */
+    /* What the thread's system call returns when it runs again. */
+    seL4_MessageInfo_t ret_info;
+    word_t ret_badge;
+    /* Its host thread. */
+    pthread_cond_t cv;
+    bool host_started;
     char name[32];
 } tcb_t;
 
@@ -184,7 +200,10 @@ typedef struct kernel {
     unsigned char *ram;   /* host memory that backs physical RAM */
     int ram_fd;           /* the same memory as a file, for further host mappings */
     word_t ram_size;
-    tcb_t *cur;           /* the thread executing the current system call */
+    tcb_t *cur;           /* the thread that has the CPU; NULL when idle */
+    tcb_t *ready_head[256], *ready_tail[256]; /* runnable threads other than cur, by priority */
+    unsigned host_threads; /* threads that got a host thread, the root's included */
+    bool devices_may_interrupt; /* a device thread may yet raise an interrupt */
     syscall_error_t err;
     word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
     irq_t irqs[256];
@@ -270,6 +289,24 @@ void irq_handler_deleted(word_t irq);
 void ep_cancel_all(endpoint_t *ep);
 void ntfn_cancel_all(notification_t *n);
 void send_signal(notification_t *n, word_t badge);
+void send_ipc(tcb_t *t, endpoint_t *ep, const cap_t *cap, bool blocking, bool call);
+void receive_ipc(tcb_t *t, const cap_t *cap, bool blocking);
+void receive_signal(tcb_t *t, notification_t *n, bool blocking);
+void do_reply_slot(tcb_t *t, cte_t *slot);
+void cancel_ipc(tcb_t *t);
+
+/* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */
+bool runnable(const tcb_t *t);
+void sched_make_runnable(tcb_t *t); /* the kernel's possibleSwitchTo */
+void sched_remove(tcb_t *t);
+void sched_yield_thread(tcb_t *t);
+void sched_start(tcb_t *t);        /* a resumed thread's first run */
+void sched_wait_turn(tcb_t *self); /* called with the lock held by the thread that made the call */
+seL4_IPCBuffer *ipc_buffer_host(tcb_t *t);
+
+/* tcb.c */
+bool decode_tcb(invocation_t *inv);
+void tcb_suspend(tcb_t *t);
 
 /* boot.c */
 seL4_BootInfo *sim_boot_kernel(void);

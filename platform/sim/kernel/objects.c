@@ -323,6 +323,12 @@ cap_t create_object(word_t type, word_t paddr, word_t user_bits, bool device)
     case seL4_TCBObject: {
         tcb_t *t = host_alloc(sizeof(tcb_t));
         t->state = ts_inactive;
+        pthread_cond_init(&t->cv, NULL);
+        /* The reply master: reply caps for calls this thread makes derive from it. */
+        cap_t master = {.type = cap_reply, .obj = t};
+        master.reply.master = true;
+        master.reply.grant = true;
+        cte_set_root(&t->ctes[tcb_reply], master);
         c.type = cap_thread;
         c.obj = t;
         return c;
@@ -393,14 +399,19 @@ static void destroy_cnode(cte_t *slots, word_t n)
     }
 }
 
-static void destroy_tcb(tcb_t *t)
+/* Returns whether the TCB's memory must outlive it: a thread that ran has a
+ * host thread still waiting on it, which never runs again. */
+static bool destroy_tcb(tcb_t *t)
 {
+    tcb_suspend(t);
     if (t->bound_ntfn) {
         t->bound_ntfn->bound_tcb = NULL;
+        t->bound_ntfn = NULL;
     }
     for (int i = 0; i < tcb_cnode_entries; i++) {
         cte_delete(&t->ctes[i]);
     }
+    return t->host_started;
 }
 
 /* What deleting a cap does: frames unmap whichever cap is deleted; other
@@ -421,7 +432,9 @@ void destroy_object(const cap_t *c)
         destroy_cnode(c->obj, BIT(c->cn.radix));
         break;
     case cap_thread:
-        destroy_tcb(c->obj);
+        if (destroy_tcb(c->obj)) {
+            return;
+        }
         break;
     case cap_endpoint:
         ep_cancel_all(c->obj);

@@ -12,41 +12,44 @@
 kernel_t ksim = {.lock = PTHREAD_MUTEX_INITIALIZER};
 __thread tcb_t *sim_self;
 
-word_t ntfn_poll(notification_t *n);
-
-static void enter(void)
+static tcb_t *enter(void)
 {
     pthread_mutex_lock(&ksim.lock);
-    ksim.cur = sim_self;
+    return sim_self;
 }
 
-static void leave(void)
+/* Leaves the kernel: the CPU may pass to another thread first. Returns true
+ * if the call must run again (its thread was restarted while it waited). */
+static bool leave(tcb_t *self)
 {
-    ksim.cur = NULL;
+    sched_wait_turn(self);
+    bool again = self->state == ts_restart;
+    if (again) {
+        self->state = ts_running;
+    }
+    return again;
+}
+
+static void unlock(void)
+{
     pthread_mutex_unlock(&ksim.lock);
 }
 
-/* A fault with no handler stops the thread for good, as on the kernel,
- * where the root task has no fault endpoint. */
-static void fault_no_handler(const char *what, word_t cptr)
+/* A fault with no fault handler stops the thread, as the kernel does for a
+ * thread without a fault endpoint (the root task has none). */
+static void fault_no_handler(tcb_t *self, const char *what, word_t cptr)
 {
     fprintf(stderr, "sim: thread '%s' faulted (%s, cptr 0x%lx) and has no fault handler: it is stopped\n",
-            ksim.cur->name, what, (unsigned long)cptr);
-    ksim.cur->state = ts_inactive;
-    leave();
-    for (;;) {
-        pthread_mutex_lock(&ksim.lock);
-        pthread_cond_t never = PTHREAD_COND_INITIALIZER;
-        pthread_cond_wait(&never, &ksim.lock);
-    }
+            self->name, what, (unsigned long)cptr);
+    tcb_suspend(self);
 }
 
-static bool lookup_extra_caps(invocation_t *inv, seL4_MessageInfo_t info)
+static bool lookup_extra_caps(tcb_t *self, invocation_t *inv, seL4_MessageInfo_t info)
 {
-    seL4_IPCBuffer *buf = ksim.cur->ipc_buffer;
+    seL4_IPCBuffer *buf = ipc_buffer_host(self);
     inv->n_extra = (unsigned)seL4_MessageInfo_get_extraCaps(info);
     for (unsigned i = 0; i < inv->n_extra; i++) {
-        inv->extra[i] = lookup_slot(ksim.cur, buf->caps_or_badges[i]);
+        inv->extra[i] = buf ? lookup_slot(self, buf->caps_or_badges[i]) : NULL;
         if (!inv->extra[i]) {
             return false;
         }
@@ -54,132 +57,182 @@ static bool lookup_extra_caps(invocation_t *inv, seL4_MessageInfo_t info)
     return true;
 }
 
-static seL4_MessageInfo_t reply_error(seL4_IPCBuffer *buf)
+/* Decodes and performs an invocation of a kernel object (not IPC). */
+static bool invoke_object(invocation_t *inv)
 {
-    unsigned len = error_to_mrs(buf->msg);
-    return seL4_MessageInfo_new(ksim.err.type, 0, 0, len);
+    switch (inv->slot->cap.type) {
+    case cap_untyped:
+        return decode_untyped(inv);
+    case cap_cnode:
+        return decode_cnode(inv);
+    case cap_thread:
+        return decode_tcb(inv);
+    case cap_frame:
+        return decode_x86_frame(inv);
+    case cap_page_table:
+    case cap_page_directory:
+    case cap_pdpt:
+        return decode_x86_paging(inv);
+    case cap_asid_control:
+        return decode_asid_control(inv);
+    case cap_asid_pool:
+        return decode_asid_pool(inv);
+    case cap_io_port_control:
+        return decode_ioport_control(inv);
+    case cap_io_port:
+        return decode_ioport(inv);
+    case cap_irq_control:
+        return decode_irq_control(inv);
+    case cap_irq_handler:
+        return decode_irq_handler(inv);
+    default:
+        return fail(seL4_IllegalOperation);
+    }
+}
+
+void do_reply_slot(tcb_t *t, cte_t *slot);
+
+/* One attempt at Send, NBSend or Call; the result is left in self->ret_*. */
+static void send_once(tcb_t *self, word_t cptr, seL4_MessageInfo_t info, bool blocking, bool call)
+{
+    seL4_IPCBuffer *buf = ipc_buffer_host(self);
+    self->ret_info = seL4_MessageInfo_new(0, 0, 0, 0);
+    self->ret_badge = 0;
+    cte_t *slot = lookup_slot(self, cptr);
+    invocation_t inv = {.label = seL4_MessageInfo_get_label(info),
+                        .length = seL4_MessageInfo_get_length(info),
+                        .mr = buf ? buf->msg : NULL,
+                        .slot = slot};
+    if (!slot || !lookup_extra_caps(self, &inv, info)) {
+        if (blocking) {
+            fault_no_handler(self, slot ? "an extra cap could not be looked up" : "invocation of an invalid cap",
+                             cptr);
+        }
+        return;
+    }
+    if (inv.length > seL4_MsgMaxLength) {
+        inv.length = seL4_MsgMaxLength;
+    }
+    const cap_t *cap = &slot->cap;
+    bool ok;
+    switch (cap->type) {
+    case cap_null:
+        ok = fail_invalid_cap(0);
+        break;
+    case cap_endpoint:
+        if (!cap->ep.send) {
+            ok = fail_invalid_cap(0);
+            break;
+        }
+        self->send_info = info;
+        send_ipc(self, cap->obj, cap, blocking, call);
+        return;
+    case cap_notification:
+        if (!cap->ntfn.send) {
+            ok = fail_invalid_cap(0);
+            break;
+        }
+        send_signal(cap->obj, cap->ntfn.badge);
+        return;
+    case cap_reply:
+        if (cap->reply.master) {
+            ok = fail_invalid_cap(0);
+            break;
+        }
+        self->send_info = info;
+        do_reply_slot(self, slot);
+        return;
+    default:
+        ok = invoke_object(&inv);
+        break;
+    }
+    if (call && buf) {
+        self->ret_info = ok ? seL4_MessageInfo_new(0, 0, 0, inv.reply_len)
+                            : seL4_MessageInfo_new(ksim.err.type, 0, 0, error_to_mrs(buf->msg));
+    }
 }
 
 /* Send, NBSend and Call on any cap. Returns the reply's message info for Call. */
 seL4_MessageInfo_t sim_sys_send(word_t cptr, seL4_MessageInfo_t info, bool blocking, bool call)
 {
-    enter();
-    seL4_IPCBuffer *buf = ksim.cur->ipc_buffer;
-    seL4_MessageInfo_t reply = seL4_MessageInfo_new(0, 0, 0, 0);
-    cte_t *slot = lookup_slot(ksim.cur, cptr);
-    if (!slot) {
-        if (blocking) {
-            fault_no_handler("invocation of an invalid cap", cptr);
-        }
-        leave();
-        return reply;
-    }
-    invocation_t inv = {.label = seL4_MessageInfo_get_label(info),
-                        .length = seL4_MessageInfo_get_length(info),
-                        .mr = buf->msg,
-                        .slot = slot};
-    if (inv.length > seL4_MsgMaxLength) {
-        inv.length = seL4_MsgMaxLength;
-    }
-    if (!lookup_extra_caps(&inv, info)) {
-        if (blocking) {
-            fault_no_handler("an extra cap could not be looked up", cptr);
-        }
-        leave();
-        return reply;
-    }
-    cap_t cap = slot->cap;
-    bool ok;
-    switch (cap.type) {
-    case cap_null:
-        ok = fail(seL4_InvalidCapability);
-        break;
-    case cap_endpoint:
-        if (!cap.ep.send) {
-            ok = fail(seL4_InvalidCapability);
-            break;
-        }
-        /* No receiver can be waiting while the sim runs only this thread. */
-        leave();
-        return reply;
-    case cap_notification:
-        if (!cap.ntfn.send) {
-            ok = fail(seL4_InvalidCapability);
-            break;
-        }
-        send_signal(cap.obj, cap.ntfn.badge);
-        leave();
-        return reply;
-    case cap_untyped:
-        ok = decode_untyped(&inv);
-        break;
-    case cap_cnode:
-        ok = decode_cnode(&inv);
-        break;
-    case cap_frame:
-        ok = decode_x86_frame(&inv);
-        break;
-    case cap_page_table:
-    case cap_page_directory:
-    case cap_pdpt:
-        ok = decode_x86_paging(&inv);
-        break;
-    case cap_asid_control:
-        ok = decode_asid_control(&inv);
-        break;
-    case cap_asid_pool:
-        ok = decode_asid_pool(&inv);
-        break;
-    case cap_io_port_control:
-        ok = decode_ioport_control(&inv);
-        break;
-    case cap_io_port:
-        ok = decode_ioport(&inv);
-        break;
-    case cap_irq_control:
-        ok = decode_irq_control(&inv);
-        break;
-    case cap_irq_handler:
-        ok = decode_irq_handler(&inv);
-        break;
-    default:
-        ok = fail(seL4_IllegalOperation);
-        break;
-    }
-    if (call) {
-        reply = ok ? seL4_MessageInfo_new(0, 0, 0, inv.reply_len) : reply_error(buf);
-    }
-    leave();
-    return reply;
+    tcb_t *self = enter();
+    do {
+        send_once(self, cptr, info, blocking, call);
+    } while (leave(self));
+    seL4_MessageInfo_t r = self->ret_info;
+    unlock();
+    return r;
 }
 
-/* NBRecv and Poll (and Recv/Wait when something is pending). */
+/* One attempt at Recv, NBRecv, Wait or Poll. */
+static void recv_once(tcb_t *self, word_t cptr, bool blocking)
+{
+    cte_t *slot = lookup_slot(self, cptr);
+    const cap_t *cap = slot ? &slot->cap : NULL;
+    self->ret_badge = 0;
+    if (cap && cap->type == cap_endpoint && cap->ep.recv) {
+        cte_delete(&self->ctes[tcb_caller]); /* an unused reply cap does not survive a new receive */
+        receive_ipc(self, cap, blocking);
+        return;
+    }
+    if (cap && cap->type == cap_notification && cap->ntfn.recv) {
+        notification_t *n = cap->obj;
+        if (!n->bound_tcb || n->bound_tcb == self) {
+            receive_signal(self, n, blocking);
+            return;
+        }
+    }
+    fault_no_handler(self, "receive on a cap that cannot receive", cptr);
+}
+
 seL4_MessageInfo_t sim_sys_recv(word_t cptr, word_t *badge, bool blocking)
 {
-    enter();
-    seL4_MessageInfo_t info = seL4_MessageInfo_new(0, 0, 0, 0);
-    cte_t *slot = lookup_slot(ksim.cur, cptr);
-    cap_t cap = slot ? slot->cap : (cap_t){.type = cap_null};
-    bool can_recv = (cap.type == cap_endpoint && cap.ep.recv) ||
-                    (cap.type == cap_notification && cap.ntfn.recv &&
-                     (!((notification_t *)cap.obj)->bound_tcb ||
-                      ((notification_t *)cap.obj)->bound_tcb == ksim.cur));
-    if (!can_recv) {
-        fault_no_handler("receive on a cap without receive rights", cptr);
-    }
-    *badge = 0;
-    if (cap.type == cap_notification) {
-        notification_t *n = cap.obj;
-        if (n->state == ntfn_active) {
-            *badge = ntfn_poll(n);
-        } else if (blocking) {
-            fault_no_handler("wait on a notification nothing can signal", cptr);
-        }
-    } else if (blocking) {
-        fault_no_handler("receive on an endpoint no thread can send to", cptr);
-    }
-    leave();
-    return info;
+    tcb_t *self = enter();
+    do {
+        recv_once(self, cptr, blocking);
+    } while (leave(self));
+    seL4_MessageInfo_t r = self->ret_info;
+    *badge = self->ret_badge;
+    unlock();
+    return r;
+}
+
+void sim_sys_reply(seL4_MessageInfo_t info)
+{
+    tcb_t *self = enter();
+    self->send_info = info;
+    do_reply_slot(self, &self->ctes[tcb_caller]);
+    leave(self);
+    unlock();
+}
+
+seL4_MessageInfo_t sim_sys_reply_recv(word_t cptr, seL4_MessageInfo_t info, word_t *badge)
+{
+    tcb_t *self = enter();
+    self->send_info = info;
+    do_reply_slot(self, &self->ctes[tcb_caller]);
+    do {
+        recv_once(self, cptr, true);
+    } while (leave(self));
+    seL4_MessageInfo_t r = self->ret_info;
+    *badge = self->ret_badge;
+    unlock();
+    return r;
+}
+
+void sim_sys_yield(void)
+{
+    tcb_t *self = enter();
+    sched_yield_thread(self);
+    leave(self);
+    unlock();
+}
+
+void sim_sys_set_tls_base(word_t base)
+{
+    tcb_t *self = enter();
+    self->tls_base = base;
+    unlock();
 }
 
 void sim_sys_debug_putchar(char c)
@@ -192,9 +245,9 @@ void sim_sys_debug_putchar(char c)
 
 seL4_Uint32 sim_sys_cap_identify(word_t cptr)
 {
-    enter();
-    cte_t *slot = lookup_slot(ksim.cur, cptr);
+    tcb_t *self = enter();
+    cte_t *slot = lookup_slot(self, cptr);
     seL4_Uint32 type = slot ? cap_kernel_tag(slot->cap.type) : 0;
-    leave();
+    unlock();
     return type;
 }

@@ -281,3 +281,103 @@ seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler _service)
 {
     return invoke(_service, IRQClearIRQHandler, 0, NO_CAPS, 0, (const seL4_Word *)0);
 }
+
+seL4_Error seL4_TCB_ReadRegisters(seL4_TCB _service, seL4_Bool suspend_source, seL4_Uint8 arch_flags, seL4_Word count,
+                                  seL4_UserContext *regs)
+{
+    const seL4_Word mrs[] = {(suspend_source & 1) | ((seL4_Word)arch_flags << 8), count};
+    seL4_Error err = invoke(_service, TCBReadRegisters, 0, NO_CAPS, 2, mrs);
+    if (err == seL4_NoError) {
+        seL4_Word *out = (seL4_Word *)regs;
+        for (seL4_Word i = 0; i < count && i < sizeof(*regs) / sizeof(seL4_Word); i++) {
+            out[i] = seL4_GetMR((int)i);
+        }
+    }
+    return err;
+}
+
+seL4_Error seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool resume_target, seL4_Uint8 arch_flags,
+                                   seL4_Word count, seL4_UserContext *regs)
+{
+    const seL4_Word *in = (const seL4_Word *)regs;
+    seL4_Word n = count < sizeof(*regs) / sizeof(seL4_Word) ? count : sizeof(*regs) / sizeof(seL4_Word);
+    seL4_SetMR(0, (resume_target & 1) | ((seL4_Word)arch_flags << 8));
+    seL4_SetMR(1, count);
+    for (seL4_Word i = 0; i < n; i++) {
+        seL4_SetMR((int)(2 + i), in[i]);
+    }
+    seL4_MessageInfo_t reply = seL4_Call(_service, seL4_MessageInfo_new(TCBWriteRegisters, 0, 0, 2 + n));
+    return (seL4_Error)seL4_MessageInfo_get_label(reply);
+}
+
+seL4_Error seL4_TCB_Configure(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
+                              seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data,
+                              seL4_Word buffer, seL4_CPtr bufferFrame)
+{
+    const seL4_CPtr caps[] = {cspace_root, vspace_root, bufferFrame};
+    const seL4_Word mrs[] = {fault_ep, cspace_root_data, vspace_root_data, buffer};
+    return INVOKE(_service, TCBConfigure, caps, mrs);
+}
+
+seL4_Error seL4_TCB_SetSpace(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
+                             seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data)
+{
+    const seL4_CPtr caps[] = {cspace_root, vspace_root};
+    const seL4_Word mrs[] = {fault_ep, cspace_root_data, vspace_root_data};
+    return INVOKE(_service, TCBSetSpace, caps, mrs);
+}
+
+seL4_Error seL4_TCB_SetIPCBuffer(seL4_TCB _service, seL4_Word buffer, seL4_CPtr bufferFrame)
+{
+    const seL4_CPtr caps[] = {bufferFrame};
+    const seL4_Word mrs[] = {buffer};
+    return INVOKE(_service, TCBSetIPCBuffer, caps, mrs);
+}
+
+seL4_Error seL4_TCB_SetPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word priority)
+{
+    const seL4_CPtr caps[] = {authority};
+    const seL4_Word mrs[] = {priority};
+    return INVOKE(_service, TCBSetPriority, caps, mrs);
+}
+
+seL4_Error seL4_TCB_SetMCPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp)
+{
+    const seL4_CPtr caps[] = {authority};
+    const seL4_Word mrs[] = {mcp};
+    return INVOKE(_service, TCBSetMCPriority, caps, mrs);
+}
+
+seL4_Error seL4_TCB_SetSchedParams(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp, seL4_Word priority)
+{
+    const seL4_CPtr caps[] = {authority};
+    const seL4_Word mrs[] = {mcp, priority};
+    return INVOKE(_service, TCBSetSchedParams, caps, mrs);
+}
+
+seL4_Error seL4_TCB_Suspend(seL4_TCB _service)
+{
+    return invoke(_service, TCBSuspend, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_TCB_Resume(seL4_TCB _service)
+{
+    return invoke(_service, TCBResume, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_TCB_BindNotification(seL4_TCB _service, seL4_CPtr notification)
+{
+    const seL4_CPtr caps[] = {notification};
+    return invoke(_service, TCBBindNotification, 1, caps, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_TCB_UnbindNotification(seL4_TCB _service)
+{
+    return invoke(_service, TCBUnbindNotification, 0, NO_CAPS, 0, (const seL4_Word *)0);
+}
+
+seL4_Error seL4_TCB_SetTLSBase(seL4_TCB _service, seL4_Word tls_base)
+{
+    const seL4_Word mrs[] = {tls_base};
+    return invoke(_service, TCBSetTLSBase, 0, NO_CAPS, 1, mrs);
+}

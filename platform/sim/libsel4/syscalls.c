@@ -123,6 +123,42 @@ seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
 
 void seL4_Yield(void)
 {
+    sim_sys_yield();
+}
+
+void seL4_Reply(seL4_MessageInfo_t msgInfo)
+{
+    sim_sys_reply(msgInfo);
+}
+
+void seL4_ReplyWithMRs(seL4_MessageInfo_t msgInfo, seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    mrs_in(mr0, mr1, mr2, mr3);
+    seL4_Reply(msgInfo);
+}
+
+seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *sender)
+{
+    seL4_Word badge;
+    seL4_MessageInfo_t info = sim_sys_reply_recv(dest, msgInfo, &badge);
+    if (sender) {
+        *sender = badge;
+    }
+    return info;
+}
+
+seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *sender,
+                                         seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    mrs_in(mr0, mr1, mr2, mr3);
+    seL4_MessageInfo_t info = seL4_ReplyRecv(dest, msgInfo, sender);
+    mrs_out(mr0, mr1, mr2, mr3);
+    return info;
+}
+
+void seL4_SetTLSBase(seL4_Word tls_base)
+{
+    sim_sys_set_tls_base(tls_base);
 }
 
 void seL4_DebugPutChar(char c)

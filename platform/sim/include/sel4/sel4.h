@@ -68,6 +68,7 @@ seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgI
 void seL4_Wait(seL4_CPtr src, seL4_Word *sender);
 seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender);
 void seL4_Yield(void);
+void seL4_SetTLSBase(seL4_Word tls_base);
 
 /* Debug system calls (KernelDebugBuild / KernelPrinting). */
 void seL4_DebugPutChar(char c);
@@ -152,3 +153,27 @@ seL4_Error seL4_IRQControl_GetMSI(seL4_IRQControl _service, seL4_CNode root, seL
 seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler _service);
 seL4_Error seL4_IRQHandler_SetNotification(seL4_IRQHandler _service, seL4_CPtr notification);
 seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler _service);
+
+/* Threads. */
+typedef struct seL4_UserContext_ {
+    seL4_Word rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+    seL4_Word fs_base, gs_base;
+} seL4_UserContext;
+seL4_Error seL4_TCB_ReadRegisters(seL4_TCB _service, seL4_Bool suspend_source, seL4_Uint8 arch_flags, seL4_Word count,
+                                  seL4_UserContext *regs);
+seL4_Error seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool resume_target, seL4_Uint8 arch_flags,
+                                   seL4_Word count, seL4_UserContext *regs);
+seL4_Error seL4_TCB_Configure(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
+                              seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data,
+                              seL4_Word buffer, seL4_CPtr bufferFrame);
+seL4_Error seL4_TCB_SetSpace(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
+                             seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data);
+seL4_Error seL4_TCB_SetIPCBuffer(seL4_TCB _service, seL4_Word buffer, seL4_CPtr bufferFrame);
+seL4_Error seL4_TCB_SetPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word priority);
+seL4_Error seL4_TCB_SetMCPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp);
+seL4_Error seL4_TCB_SetSchedParams(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp, seL4_Word priority);
+seL4_Error seL4_TCB_Suspend(seL4_TCB _service);
+seL4_Error seL4_TCB_Resume(seL4_TCB _service);
+seL4_Error seL4_TCB_BindNotification(seL4_TCB _service, seL4_CPtr notification);
+seL4_Error seL4_TCB_UnbindNotification(seL4_TCB _service);
+seL4_Error seL4_TCB_SetTLSBase(seL4_TCB _service, seL4_Word tls_base);
