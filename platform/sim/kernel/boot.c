@@ -13,7 +13,6 @@
 #include "model.h"
 #include "sim_internal.h"
 
-cap_t make_asid_pool(word_t paddr);
 
 typedef struct {
     word_t start, end;

@@ -113,7 +113,6 @@ static bool has_cancel_send_rights(const cap_t *c)
     return c->type == cap_endpoint && c->ep.send && c->ep.recv && c->ep.grant && c->ep.grant_reply;
 }
 
-void ep_cancel_badged_sends(endpoint_t *ep, word_t badge);
 
 bool decode_cnode(invocation_t *inv)
 {

@@ -15,7 +15,6 @@
 #include "devices.h"
 #include "model.h"
 
-void irq_raise_pin(int pin);
 
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 #define LCR_DLAB 0x80

@@ -284,9 +284,11 @@ void vspace_finalise(cap_t *c, bool final);
 void vspace_boot_install(cap_t *c, paging_t *vs, word_t vaddr);
 void vspace_boot_assign(cap_t *pool, cap_t *pml4);
 void irq_handler_deleted(word_t irq);
+void irq_raise_pin(int pin); /* a device raises its IOAPIC pin (kernel lock held) */
 
 /* ipc.c */
 void ep_cancel_all(endpoint_t *ep);
+void ep_cancel_badged_sends(endpoint_t *ep, word_t badge);
 void ntfn_cancel_all(notification_t *n);
 void send_signal(notification_t *n, word_t badge);
 void send_ipc(tcb_t *t, endpoint_t *ep, const cap_t *cap, bool blocking, bool call);
