@@ -4,6 +4,8 @@
  * on the host, libc provides them.
  */
 #include <stddef.h>
+#include <kaal/rt.h>
+#include <sel4/sel4.h>
 
 void *memcpy(void *d, const void *s, size_t n);
 void *memmove(void *d, const void *s, size_t n);
@@ -54,4 +56,14 @@ int memcmp(const void *a, const void *b, size_t n)
         }
     }
     return 0;
+}
+
+/* libsel4's generated bitfield code asserts its field widths: a failed check
+ * is reported and the thread stops. */
+void __assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+    rt_printf("%s:%d: %s: assertion '%s' failed\n", file, line, func, expr);
+    for (;;) {
+        seL4_TCB_Suspend(seL4_CapInitThreadTCB);
+    }
 }

@@ -150,6 +150,7 @@ static void *host_thread(void *arg)
         pthread_cond_wait(&t->cv, &ksim.lock);
     }
     sim_self = t;
+    t->state = ts_running; /* restarting a thread that never ran means starting it at rip */
     seL4_SetIPCBuffer(ipc_buffer_host(t));
     void (*entry)(word_t, word_t, word_t, word_t) = (void (*)(word_t, word_t, word_t, word_t))t->regs[0];
     word_t rdi = t->regs[8], rsi = t->regs[7], rdx = t->regs[6], rcx = t->regs[5];
