@@ -18,6 +18,7 @@ int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_vprintf(const char *fmt, va_list ap);
 /* Formats into buf (always NUL-terminated when size > 0); returns the full length. */
 int rt_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 size_t rt_strlen(const char *s);
 int rt_strcmp(const char *a, const char *b);

@@ -13,6 +13,7 @@ static const char *const names[KAAL_E_COUNT] = {
     [KAAL_E_NOT_RESERVED] = "virtual range not reserved, or overlapping a reservation",
     [KAAL_E_NO_DEVICE] = "no device untyped covers the physical range",
     [KAAL_E_ELF] = "malformed or unsupported ELF image",
+    [KAAL_E_MANIFEST] = "error in the system description",
     [KAAL_E_BOOTINFO_NODES] = "bootinfo: bad node id or count",
     [KAAL_E_BOOTINFO_REGION] = "bootinfo: slot region inverted or outside the root CNode",
     [KAAL_E_BOOTINFO_OVERLAP] = "bootinfo: slot regions overlap",

@@ -182,16 +182,22 @@ static void emit_buf(void *ctx, char c)
     b->pos++;
 }
 
-int rt_snprintf(char *buf, size_t size, const char *fmt, ...)
+int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     buf_t b = {buf, size, 0};
     sink_t s = {emit_buf, &b, 0};
-    va_list ap;
-    va_start(ap, fmt);
     int n = format(&s, fmt, ap);
-    va_end(ap);
     if (size > 0) {
         buf[b.pos < size ? b.pos : size - 1] = '\0';
     }
+    return n;
+}
+
+int rt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = rt_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
     return n;
 }
