@@ -24,5 +24,8 @@ kaal_err_t bootinfo_validate(const seL4_BootInfo *bi, bootinfo_problem_t *why);
 
 bootinfo_totals_t bootinfo_totals(const seL4_BootInfo *bi);
 
+/* Whether the bootinfo's device untypeds cover [first, last] entirely. */
+int bootinfo_device_covers(const seL4_BootInfo *bi, seL4_Word first, seL4_Word last);
+
 /* Prints the boot summary (through rt_printf). */
 void bootinfo_print_summary(const seL4_BootInfo *bi, const char *root_task_name);

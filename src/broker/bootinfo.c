@@ -114,6 +114,27 @@ bootinfo_totals_t bootinfo_totals(const seL4_BootInfo *bi)
     return t;
 }
 
+int bootinfo_device_covers(const seL4_BootInfo *bi, seL4_Word first, seL4_Word last)
+{
+    for (;;) {
+        const seL4_UntypedDesc *hit = NULL;
+        for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !hit; i++) {
+            const seL4_UntypedDesc *d = &bi->untypedList[i];
+            if (d->isDevice && first >= d->paddr && first - d->paddr < (1ul << d->sizeBits)) {
+                hit = d;
+            }
+        }
+        if (!hit) {
+            return 0;
+        }
+        seL4_Word end = hit->paddr + (1ul << hit->sizeBits) - 1;
+        if (end >= last) {
+            return 1;
+        }
+        first = end + 1;
+    }
+}
+
 void bootinfo_print_summary(const seL4_BootInfo *bi, const char *root_task_name)
 {
     bootinfo_totals_t t = bootinfo_totals(bi);

@@ -37,25 +37,6 @@ kaal_err_t device_irq_ioapic(broker_t *b, seL4_Word pin, seL4_Word vector, seL4_
     return KAAL_OK;
 }
 
-/* Whether device untypeds cover [start, end) entirely. */
-static int device_covered(const seL4_BootInfo *bi, seL4_Word start, seL4_Word end)
-{
-    while (start < end) {
-        int found = 0;
-        for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !found; i++) {
-            const seL4_UntypedDesc *d = &bi->untypedList[i];
-            if (d->isDevice && start >= d->paddr && start - d->paddr < (1ul << d->sizeBits)) {
-                start = d->paddr + (1ul << d->sizeBits);
-                found = 1;
-            }
-        }
-        if (!found) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 kaal_err_t device_mmio_map(broker_t *b, vspace_t *vs, seL4_Word paddr, seL4_Word size, seL4_Word vaddr,
                            kaal_obj_t *frames, unsigned max_frames, volatile void **regs)
 {
@@ -64,7 +45,7 @@ kaal_err_t device_mmio_map(broker_t *b, vspace_t *vs, seL4_Word paddr, seL4_Word
     if (size == 0 || end < first || (vaddr & PAGE_MASK) || n > max_frames) {
         return KAAL_E_INVAL;
     }
-    if (!device_covered(b->bi, first, end)) {
+    if (!bootinfo_device_covers(b->bi, first, end - 1)) {
         return KAAL_E_NO_DEVICE;
     }
     for (seL4_Word i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /* The system description parser: declarations, each component's keys, and whole-system checks. */
 #include <stdarg.h>
+#include <kaal/bootinfo.h>
 #include <kaal/manifest.h>
 #include <kaal/rt.h>
 #include "manifest_lex.h"
@@ -442,27 +443,6 @@ kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manife
     }
 }
 
-static int device_covered(const seL4_BootInfo *bi, seL4_Word start, seL4_Word last)
-{
-    for (;;) {
-        int found = 0;
-        for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !found; i++) {
-            const seL4_UntypedDesc *d = &bi->untypedList[i];
-            if (d->isDevice && start >= d->paddr && start - d->paddr < (1ul << d->sizeBits)) {
-                seL4_Word end = d->paddr + (1ul << d->sizeBits) - 1;
-                if (end >= last) {
-                    return 1;
-                }
-                start = end + 1;
-                found = 1;
-            }
-        }
-        if (!found) {
-            return 0;
-        }
-    }
-}
-
 kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
                                   manifest_error_t *err)
 {
@@ -470,7 +450,7 @@ kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, 
     for (unsigned a = 0; a < m->ncomponents; a++) {
         const manifest_component_t *c = &m->components[a];
         for (unsigned i = 0; i < c->nmmio; i++) {
-            if (!device_covered(bi, c->mmio[i].first, c->mmio[i].last)) {
+            if (!bootinfo_device_covers(bi, c->mmio[i].first, c->mmio[i].last)) {
                 return fail_at(&ps, c->line, c->col, "component '%s': no device memory at 0x%lx-0x%lx", c->name,
                                (unsigned long)c->mmio[i].first, (unsigned long)c->mmio[i].last);
             }
