@@ -324,3 +324,39 @@ CONF_CASE(suspend_holds_a_thread_until_resume, "THREADS0005")
     seL4_Recv(sh.ep, &badge);
     CHECK_EQ(sh.seen[0], 1);
 }
+
+/* A cptr that does not resolve in the root CNode: its guard bits are not zero. */
+#define BAD_CPTR 0x1000ul
+
+static void faulting_fn(seL4_Word unused)
+{
+    (void)unused;
+    seL4_Call(BAD_CPTR, seL4_MessageInfo_new(0, 0, 0, 0));
+    sh.seen[0] = 1; /* reached only if the fault handler mends the cause */
+}
+
+/* A cap fault goes to the fault endpoint as a message; a reply restarts the faulting call. */
+CONF_CASE(cap_fault_reaches_the_fault_handler, "")
+{
+    CHECK_OK(conf_threads_init(e));
+    seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
+    seL4_CPtr fault_ep = conf_slot(e);
+    CHECK_OK(conf_mint(e, fault_ep, ep, seL4_AllRights, 0xfa));
+    sh.seen[0] = 0;
+    conf_thread_start_with_fault(e, 0, LOW, faulting_fn, 0, fault_ep);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    CHECK_EQ(badge, 0xfa);
+    CHECK_MR(seL4_CapFault_Addr, BAD_CPTR);
+    CHECK_MR(seL4_CapFault_InRecvPhase, 0);
+    CHECK_MR(seL4_CapFault_LookupFailureType, seL4_GuardMismatch);
+    CHECK_MR(seL4_CapFault_BitsLeft, 64);
+    CHECK_MR(seL4_CapFault_GuardMismatch_GuardFound, 0);
+    CHECK_MR(seL4_CapFault_GuardMismatch_BitsFound, 64 - e->bi->initThreadCNodeSizeBits);
+    /* Replying restarts the Call, which faults again. */
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    info = seL4_Recv(ep, &badge);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    CHECK_EQ(sh.seen[0], 0);
+}

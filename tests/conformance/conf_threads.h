@@ -43,9 +43,10 @@ static inline seL4_Error conf_threads_init(conf_env_t *e)
     return err;
 }
 
-/* Starts helper i (0..MAX_THREADS-1) at priority prio running fn(arg); returns its TCB. */
-static inline seL4_CPtr conf_thread_start(conf_env_t *e, unsigned i, seL4_Word prio, conf_thread_fn fn,
-                                          seL4_Word arg)
+/* Starts helper i (0..MAX_THREADS-1) at priority prio running fn(arg), with
+ * fault_ep (a cptr in the root CNode, 0 for none) as its fault endpoint; returns its TCB. */
+static inline seL4_CPtr conf_thread_start_with_fault(conf_env_t *e, unsigned i, seL4_Word prio, conf_thread_fn fn,
+                                                     seL4_Word arg, seL4_CPtr fault_ep)
 {
     seL4_CPtr tcb = conf_make(e, seL4_TCBObject, 0);
     seL4_CPtr frame = conf_make(e, seL4_X86_4K, 0);
@@ -62,10 +63,16 @@ static inline seL4_CPtr conf_thread_start(conf_env_t *e, unsigned i, seL4_Word p
     ctx.rcx = tcb;
     ctx.fs_base = (seL4_Word)tp; /* WriteRegisters sets the TLS base too */
     if (seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, ipc, seL4_ReadWrite, 0) ||
-        seL4_TCB_Configure(tcb, 0, e->cnode, 0, seL4_CapInitThreadVSpace, 0, ipc, frame) ||
+        seL4_TCB_Configure(tcb, fault_ep, e->cnode, 0, seL4_CapInitThreadVSpace, 0, ipc, frame) ||
         seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, prio) || seL4_TCB_SetTLSBase(tcb, (seL4_Word)tp) ||
         seL4_TCB_WriteRegisters(tcb, 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) || seL4_TCB_Resume(tcb)) {
         conf_fail(e, __FILE__, __LINE__, "conf_thread_start", 0, 1);
     }
     return tcb;
+}
+
+static inline seL4_CPtr conf_thread_start(conf_env_t *e, unsigned i, seL4_Word prio, conf_thread_fn fn,
+                                          seL4_Word arg)
+{
+    return conf_thread_start_with_fault(e, i, prio, fn, arg, 0);
 }

@@ -177,6 +177,14 @@ static void do_ipc_transfer(tcb_t *sender, const endpoint_t *ep, word_t badge, b
 {
     seL4_MessageInfo_t info = sender->send_info;
     seL4_IPCBuffer *sbuf = ipc_buffer_host(sender), *rbuf = ipc_buffer_host(receiver);
+    if (sender->has_fault) { /* the fault message, made by the kernel */
+        word_t n = rbuf ? sender->fault_len : 0;
+        if (rbuf) {
+            memcpy(rbuf->msg, sender->fault_msg, n * sizeof(word_t));
+        }
+        set_return(receiver, seL4_MessageInfo_new(sender->fault_label, 0, 0, n), badge);
+        return;
+    }
     word_t len = seL4_MessageInfo_get_length(info);
     if (len > seL4_MsgMaxLength) {
         len = seL4_MsgMaxLength;
@@ -284,7 +292,12 @@ void do_reply_slot(tcb_t *t, cte_t *slot)
         return;
     }
     tcb_t *caller = slot->cap.obj;
-    if (caller->state == ts_blocked_on_reply) {
+    if (caller->state == ts_blocked_on_reply && caller->has_fault) {
+        /* A reply to a cap fault restarts the faulting system call. */
+        caller->has_fault = false;
+        cte_delete(slot);
+        restart(caller);
+    } else if (caller->state == ts_blocked_on_reply) {
         do_ipc_transfer(t, NULL, 0, slot->cap.reply.grant, caller);
         cte_delete(slot);
         wake(caller);
@@ -340,4 +353,22 @@ void receive_signal(tcb_t *t, notification_t *n, bool blocking)
     } else {
         set_return(t, t->ret_info, 0);
     }
+}
+
+/* Delivers the fault recorded in t to its fault endpoint as a Call (the
+ * kernel's sendFaultIPC): false if t has no usable fault handler. */
+bool send_fault_ipc(tcb_t *t)
+{
+    syscall_error_t saved = ksim.err;
+    cte_t *slot = lookup_slot(t, t->fault_ep);
+    ksim.err = saved;
+    const cap_t *c = slot ? &slot->cap : NULL;
+    if (!c || c->type != cap_endpoint || !c->ep.send || !(c->ep.grant || c->ep.grant_reply)) {
+        return false;
+    }
+    cap_t handler = *c;
+    handler.ep.grant_reply = true; /* a fault handler always gets a reply cap */
+    t->has_fault = true;
+    send_ipc(t, c->obj, &handler, true, true);
+    return true;
 }

@@ -131,6 +131,9 @@ typedef struct tcb {
     word_t ipc_badge;
     bool ipc_can_grant, ipc_can_grant_reply, ipc_is_call;
     seL4_MessageInfo_t send_info;   /* the message a blocked sender will send */
+    /* A fault being delivered to the thread's fault handler, in place of a message. */
+    bool has_fault;
+    word_t fault_label, fault_len, fault_msg[8];
     /* What the thread's system call returns when it runs again. */
     seL4_MessageInfo_t ret_info;
     word_t ret_badge;
@@ -296,6 +299,7 @@ void receive_ipc(tcb_t *t, const cap_t *cap, bool blocking);
 void receive_signal(tcb_t *t, notification_t *n, bool blocking);
 void do_reply_slot(tcb_t *t, cte_t *slot);
 void cancel_ipc(tcb_t *t);
+bool send_fault_ipc(tcb_t *t);
 
 /* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */
 bool runnable(const tcb_t *t);

@@ -35,10 +35,25 @@ static void unlock(void)
     pthread_mutex_unlock(&ksim.lock);
 }
 
-/* A fault with no fault handler stops the thread, as the kernel does for a
- * thread without a fault endpoint (the root task has none). */
-static void fault_no_handler(tcb_t *self, const char *what, word_t cptr)
+/* A cap fault: the kernel sends it to the thread's fault handler, if it has
+ * one, and otherwise stops the thread (the root task has none). The lookup
+ * failure is the one ksim.err holds. The faulting instruction's address is
+ * not known to the sim: it reports 0. */
+static void cap_fault(tcb_t *self, const char *what, word_t cptr, bool in_recv)
 {
+    word_t lookup[5];
+    unsigned n = error_to_mrs(lookup); /* MR0 source flag, MR1.. the lookup failure */
+    self->fault_label = seL4_Fault_CapFault;
+    self->fault_msg[seL4_CapFault_IP] = 0;
+    self->fault_msg[seL4_CapFault_Addr] = cptr;
+    self->fault_msg[seL4_CapFault_InRecvPhase] = in_recv;
+    for (unsigned i = 1; i < n; i++) {
+        self->fault_msg[seL4_CapFault_LookupFailureType + i - 1] = lookup[i];
+    }
+    self->fault_len = seL4_CapFault_LookupFailureType + (n > 1 ? n - 1 : 0);
+    if (send_fault_ipc(self)) {
+        return;
+    }
     fprintf(stderr, "sim: thread '%s' faulted (%s, cptr 0x%lx) and has no fault handler: it is stopped\n",
             self->name, what, (unsigned long)cptr);
     tcb_suspend(self);
@@ -105,8 +120,8 @@ static void send_once(tcb_t *self, word_t cptr, seL4_MessageInfo_t info, bool bl
                         .slot = slot};
     if (!slot || !lookup_extra_caps(self, &inv, info)) {
         if (blocking) {
-            fault_no_handler(self, slot ? "an extra cap could not be looked up" : "invocation of an invalid cap",
-                             cptr);
+            cap_fault(self, slot ? "an extra cap could not be looked up" : "invocation of an invalid cap", cptr,
+                      false);
         }
         return;
     }
@@ -182,7 +197,10 @@ static void recv_once(tcb_t *self, word_t cptr, bool blocking)
             return;
         }
     }
-    fault_no_handler(self, "receive on a cap that cannot receive", cptr);
+    if (slot) { /* the cap exists but cannot receive: the kernel reports a missing capability */
+        fail_lookup(false, seL4_MissingCapability, 0, 0, 0);
+    }
+    cap_fault(self, "receive on a cap that cannot receive", cptr, true);
 }
 
 seL4_MessageInfo_t sim_sys_recv(word_t cptr, word_t *badge, bool blocking)

@@ -308,3 +308,29 @@ typedef enum {
     seL4_X86_Uncacheable = 3,
     seL4_X86_WriteCombining = 4,
 } seL4_X86_VMAttributes;
+
+/* Fault messages (x86_64): the label says which fault, the MRs carry its details. */
+typedef enum {
+    seL4_Fault_NullFault = 0,
+    seL4_Fault_CapFault = 1,
+    seL4_Fault_UnknownSyscall = 2,
+    seL4_Fault_UserException = 3,
+    seL4_Fault_VMFault = 5,
+} seL4_FaultType;
+typedef enum {
+    seL4_CapFault_IP,
+    seL4_CapFault_Addr,
+    seL4_CapFault_InRecvPhase,
+    seL4_CapFault_LookupFailureType,
+    seL4_CapFault_BitsLeft,
+    seL4_CapFault_DepthMismatch_BitsFound,
+    seL4_CapFault_GuardMismatch_GuardFound = seL4_CapFault_DepthMismatch_BitsFound,
+    seL4_CapFault_GuardMismatch_BitsFound,
+} seL4_CapFault_Msg;
+typedef enum {
+    seL4_VMFault_IP,
+    seL4_VMFault_Addr,
+    seL4_VMFault_PrefetchFault,
+    seL4_VMFault_FSR,
+    seL4_VMFault_Length,
+} seL4_VMFault_Msg;
