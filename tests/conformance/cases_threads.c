@@ -360,3 +360,38 @@ CONF_CASE(cap_fault_reaches_the_fault_handler, "")
     CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
     CHECK_EQ(sh.seen[0], 0);
 }
+
+#define UNMAPPED (THREAD_VA + (1ul << 20)) /* under the same page table, no page */
+
+static void writer_fn(seL4_Word value)
+{
+    *(volatile seL4_Word *)UNMAPPED = value; /* faults until a page is mapped there */
+    sh.seen[1] = *(volatile seL4_Word *)UNMAPPED;
+    seL4_Send(sh.ep, seL4_MessageInfo_new(0, 0, 0, 0));
+}
+
+/* A write to unmapped memory is a VM fault at its address; mapping the page
+ * and replying lets the write happen. */
+CONF_CASE(vm_fault_reaches_the_fault_handler, "PAGEFAULT0001")
+{
+    CHECK_OK(conf_threads_init(e));
+    seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
+    seL4_CPtr fault_ep = conf_slot(e);
+    CHECK_OK(conf_mint(e, fault_ep, ep, seL4_AllRights, 0xfb));
+    sh.ep = conf_make(e, seL4_EndpointObject, 0);
+    sh.seen[1] = 0;
+    conf_thread_start_with_fault(e, 0, LOW, writer_fn, 0x5eed, fault_ep);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), seL4_VMFault_Length);
+    CHECK_EQ(badge, 0xfb);
+    CHECK_MR(seL4_VMFault_Addr, UNMAPPED);
+    CHECK_MR(seL4_VMFault_PrefetchFault, 0);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x7, 0x6); /* user, write, page not present */
+    seL4_CPtr frame = conf_make(e, seL4_X86_4K, 0);
+    CHECK_OK(seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, UNMAPPED, seL4_ReadWrite, 0));
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_Recv(sh.ep, &badge);
+    CHECK_EQ(sh.seen[1], 0x5eed);
+}

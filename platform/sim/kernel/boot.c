@@ -211,6 +211,7 @@ seL4_BootInfo *sim_boot_kernel(void)
     sim_self = t;
     ksim.cur = t;
     ksim.host_threads = 1;
+    vmfault_install();
     seL4_SetIPCBuffer(ipc);
     return bi;
 }

@@ -300,6 +300,7 @@ void receive_signal(tcb_t *t, notification_t *n, bool blocking);
 void do_reply_slot(tcb_t *t, cte_t *slot);
 void cancel_ipc(tcb_t *t);
 bool send_fault_ipc(tcb_t *t);
+void vmfault_install(void); /* host SIGSEGV becomes the faulting thread's VM fault */
 
 /* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */
 bool runnable(const tcb_t *t);
