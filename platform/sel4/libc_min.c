@@ -14,12 +14,7 @@ int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    while (n--) {
-        *p++ = *q++;
-    }
-    return d;
+    return rt_memcpy(d, s, n);
 }
 
 void *memmove(void *d, const void *s, size_t n)
@@ -40,11 +35,7 @@ void *memmove(void *d, const void *s, size_t n)
 
 void *memset(void *d, int c, size_t n)
 {
-    unsigned char *p = d;
-    while (n--) {
-        *p++ = (unsigned char)c;
-    }
-    return d;
+    return rt_memset(d, c, n);
 }
 
 int memcmp(const void *a, const void *b, size_t n)
