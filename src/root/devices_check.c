@@ -1,8 +1,8 @@
 /*
  * The root task's own check of memory and devices at boot, on both
  * platforms: it maps a fresh frame and uses it, writes to COM1 through its
- * IO ports, takes COM1's interrupt, and reads the HPET's registers through
- * an uncached MMIO mapping. Everything is handed back at the end, and the
+ * IO ports, takes COM1's interrupt and a PIT interrupt, and reads the HPET's
+ * registers through an uncached MMIO mapping. Everything is handed back at the end, and the
  * broker's books must be where they were.
  */
 #include <kaal/device.h>
@@ -16,6 +16,11 @@
 #define COM1_PIN 4
 #define COM1_VECTOR 4
 #define IRQ_BADGE 0x1
+#define PIT_PORTS 0x40
+#define PIT_PIN 2 /* the PIT's ISA IRQ 0 arrives on IOAPIC pin 2 */
+#define PIT_VECTOR 5
+#define PIT_BADGE 0x2
+#define PIT_ONE_MS 1193 /* at 1.193182 MHz */
 
 static int check_memory(broker_t *b)
 {
@@ -74,6 +79,36 @@ static int check_irq(broker_t *b, uart16550_t *u)
     return bad | (untyped_free(&b->mem, &ntfn) != KAAL_OK);
 }
 
+/* A one-shot PIT count of 1 ms on channel 0 (mode 0): IRQ 0 when it runs out. */
+static int check_pit(broker_t *b)
+{
+    kaal_obj_t ntfn;
+    seL4_CPtr port, badged, handler;
+    if (untyped_alloc(&b->mem, seL4_NotificationObject, 0, &ntfn) != KAAL_OK ||
+        cspace_slot_alloc(&b->slots, &badged) != KAAL_OK ||
+        seL4_CNode_Mint(b->slots.root, badged, b->slots.depth, b->slots.root, ntfn.cap, b->slots.depth,
+                        seL4_AllRights, PIT_BADGE) != seL4_NoError ||
+        device_ioport(b, PIT_PORTS, PIT_PORTS + 3, &port) != KAAL_OK ||
+        device_irq_ioapic(b, PIT_PIN, PIT_VECTOR, badged, &handler) != KAAL_OK) {
+        rt_printf("PIT: could not take its IO ports and IRQ\n");
+        return 1;
+    }
+    seL4_Word badge = 0;
+    int bad = seL4_X86_IOPort_Out8(port, PIT_PORTS + 3, 0x30) != seL4_NoError; /* ch 0, lo/hi, mode 0 */
+    bad |= seL4_X86_IOPort_Out8(port, PIT_PORTS, PIT_ONE_MS & 0xff) != seL4_NoError;
+    bad |= seL4_X86_IOPort_Out8(port, PIT_PORTS, PIT_ONE_MS >> 8) != seL4_NoError;
+    seL4_Wait(ntfn.cap, &badge);
+    bad |= seL4_IRQHandler_Ack(handler) != seL4_NoError || badge != PIT_BADGE;
+    rt_printf("PIT: one-shot count on channel 0 ran out: IRQ 0 on IOAPIC pin %d delivered (badge 0x%lx), acknowledged\n",
+              PIT_PIN, (unsigned long)badge);
+    seL4_CPtr caps[] = {handler, port, badged};
+    for (unsigned i = 0; i < 3; i++) {
+        seL4_CNode_Delete(b->slots.root, caps[i], b->slots.depth);
+        cspace_slot_free(&b->slots, caps[i]);
+    }
+    return bad | (untyped_free(&b->mem, &ntfn) != KAAL_OK);
+}
+
 static int check_mmio(broker_t *b)
 {
     kaal_obj_t frame;
@@ -105,6 +140,7 @@ int root_devices_check(broker_t *b)
     bad |= uart16550_puts(&com1, "UART: this line went out through COM1's IO ports, not seL4_DebugPutChar\n") !=
            seL4_NoError;
     bad |= check_irq(b, &com1);
+    bad |= check_pit(b);
     bad |= check_mmio(b);
     seL4_CNode_Delete(b->slots.root, port, b->slots.depth);
     cspace_slot_free(&b->slots, port);

@@ -4,7 +4,9 @@
  * a reader thread raises IOAPIC pin 4 when input arrives. Writing to QEMU's
  * debug-exit port ends the process with QEMU's exit status, (value << 1) | 1.
  * The HPET's register page answers its identification as QEMU's does (the
- * counter itself is not modelled).
+ * counter itself is not modelled). The PIT's channel 0 counts in simulated
+ * time, which passes at once: loading a count raises IRQ 0 (IOAPIC pin 2)
+ * as the count runs out.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -149,12 +151,36 @@ static uint8_t uart_read(uart_t *u, unsigned reg)
     }
 }
 
+/* Channel 0 takes its count low byte first, then high (access mode 3, the one drivers use). */
+static struct {
+    bool high_next;
+} pit;
+
+static void pit_write(unsigned reg, uint8_t v)
+{
+    if (reg == 3) { /* command: a new mode for channel 0 restarts the byte order */
+        if ((v >> 6) == 0) {
+            pit.high_next = false;
+        }
+        return;
+    }
+    if (reg != 0) {
+        return; /* channels 1 and 2 are not wired to anything here */
+    }
+    if (pit.high_next) {
+        irq_raise_pin(SIM_PIT_PIN); /* the count runs out: simulated time passes at once */
+    }
+    pit.high_next = !pit.high_next;
+}
+
 void device_out(uint16_t port, unsigned width, uint32_t value)
 {
     for (unsigned i = 0; i < width; i++, value >>= 8) {
         uint16_t p = (uint16_t)(port + i);
         if (p >= SIM_COM1_BASE && p < SIM_COM1_BASE + 8) {
             uart_write(&com1, p - SIM_COM1_BASE, (uint8_t)value);
+        } else if (p >= SIM_PIT_BASE && p < SIM_PIT_BASE + 4) {
+            pit_write(p - SIM_PIT_BASE, (uint8_t)value);
         } else if (p == SIM_DEBUG_EXIT_PORT) {
             fflush(stdout);
             exit((int)(((value & 0xff) << 1) | 1));

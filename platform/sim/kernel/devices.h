@@ -6,6 +6,8 @@
 #define SIM_COM1_BASE 0x3f8
 #define SIM_COM1_PIN 4 /* ISA IRQ 4, IOAPIC pin 4 */
 #define SIM_DEBUG_EXIT_PORT 0xf4
+#define SIM_PIT_BASE 0x40 /* channels 0-2 at 0x40-0x42, command at 0x43 */
+#define SIM_PIT_PIN 2      /* the PIT's ISA IRQ 0 arrives on IOAPIC pin 2 */
 
 #define SIM_HPET_PADDR 0xfed00000ul
 
