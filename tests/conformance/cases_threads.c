@@ -395,3 +395,38 @@ CONF_CASE(vm_fault_reaches_the_fault_handler, "PAGEFAULT0001")
     seL4_Recv(sh.ep, &badge);
     CHECK_EQ(sh.seen[1], 0x5eed);
 }
+
+static void port_reader_fn(seL4_Word port)
+{
+    seL4_Uint8 value;
+    /* No thread has I/O privilege: the instruction traps, and the fault
+     * handler makes it "return" 1 by setting rax and stepping over it. */
+    __asm__ volatile("inb %w1, %b0" : "=a"(value) : "Nd"((seL4_Uint16)port));
+    sh.seen[2] = value;
+    seL4_Send(sh.ep, seL4_MessageInfo_new(0, 0, 0, 0));
+}
+
+CONF_CASE(in_instruction_is_a_user_exception, "IOPORTS1000")
+{
+    CHECK_OK(conf_threads_init(e));
+    seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
+    seL4_CPtr fault_ep = conf_slot(e);
+    CHECK_OK(conf_copy(e, fault_ep, ep, seL4_AllRights));
+    sh.ep = conf_make(e, seL4_EndpointObject, 0);
+    sh.seen[2] = 0;
+    seL4_CPtr tcb = conf_thread_start_with_fault(e, 0, LOW, port_reader_fn, 0x80, fault_ep);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), seL4_UserException_Length);
+    CHECK_MR(seL4_UserException_Number, 13); /* general protection */
+    seL4_Word ip = seL4_GetMR(seL4_UserException_FaultIP);
+    seL4_UserContext regs;
+    CHECK_OK(seL4_TCB_ReadRegisters(tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    CHECK_EQ(regs.rip, ip);
+    regs.rax = 1;
+    regs.rip += 1; /* inb %dx, %al is one byte */
+    CHECK_OK(seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    seL4_Recv(sh.ep, &badge);
+    CHECK_EQ(sh.seen[2], 1);
+}

@@ -30,6 +30,7 @@ static void tcb_resume(tcb_t *t)
         return;
     }
     cancel_ipc(t);
+    t->has_fault = false;
     t->state = ts_restart;
     sched_start(t);
     sched_make_runnable(t);

@@ -1,11 +1,14 @@
 /*
- * VM faults. A sim thread touching memory its vspace does not map touches
- * memory the host has not mapped either (root-task mappings are host
- * mappings), so the host raises SIGSEGV on that thread. The handler turns it
- * into the kernel's VM fault: a message to the thread's fault endpoint with
- * the instruction, the address and the page-fault error code. A reply
- * returns from the handler, and the instruction runs again: if the fault
- * handler mapped the page meanwhile, it now succeeds, as on seL4.
+ * VM faults and user exceptions. A sim thread touching memory its vspace
+ * does not map touches memory the host has not mapped either (root-task
+ * mappings are host mappings), and an instruction it may not execute (an
+ * `in` or `out`: seL4 grants no I/O privilege) traps; either way the host
+ * raises SIGSEGV on that thread. The handler turns it into the kernel's
+ * fault message to the thread's fault endpoint, with the thread's registers
+ * saved in its TCB. When the thread is restarted (a reply, or
+ * TCB_WriteRegisters with resume), the handler returns with the registers as
+ * they are then: the instruction runs again, or the thread goes on wherever
+ * its fault handler pointed it.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -17,6 +20,34 @@
 #include "sim_internal.h"
 
 #define PF_INSTRUCTION 0x10
+#define X86_GENERAL_PROTECTION 13
+
+/* gregs index for each word of seL4_UserContext (fs_base and gs_base are not in gregs). */
+static const int context_regs[] = {REG_RIP, REG_RSP, REG_EFL, REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI,
+                                   REG_RBP, REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+#define N_CONTEXT_REGS (sizeof(context_regs) / sizeof(context_regs[0]))
+
+static void fault_message(tcb_t *t, const siginfo_t *info, const ucontext_t *uc)
+{
+    const greg_t *g = uc->uc_mcontext.gregs;
+    if (info->si_code == SI_KERNEL) { /* a general-protection trap, not a page fault */
+        t->fault_label = seL4_Fault_UserException;
+        t->fault_msg[seL4_UserException_FaultIP] = (word_t)g[REG_RIP];
+        t->fault_msg[seL4_UserException_SP] = (word_t)g[REG_RSP];
+        t->fault_msg[seL4_UserException_FLAGS] = (word_t)g[REG_EFL];
+        t->fault_msg[seL4_UserException_Number] = X86_GENERAL_PROTECTION;
+        t->fault_msg[seL4_UserException_Code] = (word_t)g[REG_ERR];
+        t->fault_len = seL4_UserException_Length;
+        return;
+    }
+    word_t err = (word_t)g[REG_ERR];
+    t->fault_label = seL4_Fault_VMFault;
+    t->fault_msg[seL4_VMFault_IP] = (word_t)g[REG_RIP];
+    t->fault_msg[seL4_VMFault_Addr] = (word_t)info->si_addr;
+    t->fault_msg[seL4_VMFault_PrefetchFault] = (err & PF_INSTRUCTION) != 0;
+    t->fault_msg[seL4_VMFault_FSR] = err;
+    t->fault_len = seL4_VMFault_Length;
+}
 
 static void on_segv(int sig, siginfo_t *info, void *context)
 {
@@ -26,23 +57,26 @@ static void on_segv(int sig, siginfo_t *info, void *context)
     if (!self) {
         abort(); /* not a sim thread: a real crash */
     }
-    word_t ip = (word_t)uc->uc_mcontext.gregs[REG_RIP], err = (word_t)uc->uc_mcontext.gregs[REG_ERR];
+    greg_t *g = uc->uc_mcontext.gregs;
     pthread_mutex_lock(&ksim.lock);
-    self->fault_label = seL4_Fault_VMFault;
-    self->fault_msg[seL4_VMFault_IP] = ip;
-    self->fault_msg[seL4_VMFault_Addr] = (word_t)info->si_addr;
-    self->fault_msg[seL4_VMFault_PrefetchFault] = (err & PF_INSTRUCTION) != 0;
-    self->fault_msg[seL4_VMFault_FSR] = err;
-    self->fault_len = seL4_VMFault_Length;
+    for (unsigned i = 0; i < N_CONTEXT_REGS; i++) {
+        self->regs[i] = (word_t)g[context_regs[i]];
+    }
+    fault_message(self, info, uc);
     if (!send_fault_ipc(self)) {
-        fprintf(stderr, "sim: thread '%s' faulted (VM fault at 0x%lx, ip 0x%lx) and has no fault handler: it is stopped\n",
-                self->name, (unsigned long)(word_t)info->si_addr, (unsigned long)ip);
+        fprintf(stderr, "sim: thread '%s' faulted (%s at ip 0x%lx) and has no fault handler: it is stopped\n",
+                self->name, self->fault_label == seL4_Fault_VMFault ? "VM fault" : "user exception",
+                (unsigned long)g[REG_RIP]);
         tcb_suspend(self);
     }
     do {
         sched_wait_turn(self);
     } while (self->state != ts_restart && self->state != ts_running);
     self->state = ts_running;
+    self->has_fault = false;
+    for (unsigned i = 0; i < N_CONTEXT_REGS; i++) {
+        g[context_regs[i]] = (greg_t)self->regs[i];
+    }
     pthread_mutex_unlock(&ksim.lock);
 }
 

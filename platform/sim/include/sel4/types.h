@@ -334,3 +334,11 @@ typedef enum {
     seL4_VMFault_FSR,
     seL4_VMFault_Length,
 } seL4_VMFault_Msg;
+typedef enum {
+    seL4_UserException_FaultIP,
+    seL4_UserException_SP,
+    seL4_UserException_FLAGS,
+    seL4_UserException_Number,
+    seL4_UserException_Code,
+    seL4_UserException_Length,
+} seL4_UserException_Msg;
