@@ -8,7 +8,7 @@
 /* The broker's state is large (allocator tables): it lives here, not on the stack. */
 static broker_t broker;
 
-int root_main(const seL4_BootInfo *bi)
+int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size)
 {
     bootinfo_problem_t why = {0, 0};
     kaal_err_t err = bootinfo_validate(bi, &why);
@@ -26,5 +26,8 @@ int root_main(const seL4_BootInfo *bi)
     rt_printf("  Slots free: %lu, untyped memory free: %lu KiB of %lu KiB\n",
               (unsigned long)cspace_free_count(&broker.slots), (unsigned long)(broker.mem.free_bytes >> 10),
               (unsigned long)(broker.mem.total_bytes >> 10));
-    return root_devices_check(&broker);
+    if (root_devices_check(&broker) != 0) {
+        return 1;
+    }
+    return root_load_system(bi, archive, archive_size);
 }
