@@ -205,6 +205,7 @@ typedef struct kernel {
     word_t ram_size;
     tcb_t *cur;           /* the thread that has the CPU; NULL when idle */
     tcb_t *ready_head[256], *ready_tail[256]; /* runnable threads other than cur, by priority */
+    uint64_t ready_bitmap[4];                  /* which priorities have a ready thread */
     unsigned host_threads; /* threads that got a host thread, the root's included */
     bool devices_may_interrupt; /* a device thread may yet raise an interrupt */
     syscall_error_t err;

@@ -16,6 +16,15 @@ bool runnable(const tcb_t *t)
     return t->state == ts_running || t->state == ts_restart;
 }
 
+static void mark_ready(unsigned p, bool any)
+{
+    if (any) {
+        ksim.ready_bitmap[p / 64] |= 1ull << (p % 64);
+    } else {
+        ksim.ready_bitmap[p / 64] &= ~(1ull << (p % 64));
+    }
+}
+
 static void enqueue(tcb_t *t, bool at_head)
 {
     if (t->queued) {
@@ -38,6 +47,7 @@ static void enqueue(tcb_t *t, bool at_head)
         }
         ksim.ready_tail[p] = t;
     }
+    mark_ready(p, true);
 }
 
 void sched_remove(tcb_t *t)
@@ -56,13 +66,14 @@ void sched_remove(tcb_t *t)
         ksim.ready_tail[p] = prev;
     }
     t->queued = false;
+    mark_ready(p, ksim.ready_head[p] != NULL);
 }
 
 static tcb_t *highest_ready(void)
 {
-    for (int p = 255; p >= 0; p--) {
-        if (ksim.ready_head[p]) {
-            return ksim.ready_head[p];
+    for (int w = 3; w >= 0; w--) {
+        if (ksim.ready_bitmap[w]) {
+            return ksim.ready_head[w * 64 + 63 - __builtin_clzll(ksim.ready_bitmap[w])];
         }
     }
     return NULL;
