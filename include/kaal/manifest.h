@@ -1,8 +1,12 @@
 /*
  * System descriptions (systems/<name>.system): the components of a system,
- * what each may use, and the channels between them. The format is in
- * docs/system-format.md. Parsing is all or nothing: on any error the caller
- * gets file:line:col and a message, and must start nothing.
+ * what each may use, and the channels between them. The format and every
+ * error message are in docs/system-format.md.
+ *
+ * Parsing is all or nothing and needs no heap: the result is one fixed-size
+ * manifest_t. On any error the caller gets KAAL_E_MANIFEST, a message
+ * "file:line:col: what is wrong", and a zeroed manifest (no components), so
+ * nothing can be started from a half-read description.
  */
 #pragma once
 
@@ -10,52 +14,75 @@
 #include <sel4/sel4.h>
 #include <kaal/err.h>
 
-#define MANIFEST_NAME_MAX 32
+#define MANIFEST_NAME_MAX 32 /* names and image names: up to 31 characters and a NUL */
 #define MANIFEST_MAX_COMPONENTS 16
 #define MANIFEST_MAX_CHANNELS 32
-#define MANIFEST_MAX_GRANTS 4 /* of each kind per component: ioports, irqs, mmio */
+#define MANIFEST_MAX_IOPORTS 4 /* IO port ranges per component */
+#define MANIFEST_MAX_IRQS 4    /* IRQ pins per component */
+#define MANIFEST_MAX_MMIO 4    /* MMIO ranges per component */
 #define MANIFEST_IOAPIC_PINS 24
+#define MANIFEST_IOPORT_LAST 0xffff
+
+/* Defaults for keys a component leaves out. */
+#define MANIFEST_DEFAULT_STACK 0x4000   /* 16K */
+#define MANIFEST_DEFAULT_MEMORY 0x40000 /* 256K */
+#define MANIFEST_DEFAULT_CHANNEL 0x1000 /* 4K */
 
 typedef enum { FAULT_STOP, FAULT_RESTART } fault_policy_t;
 
+/* Where something was written: 1-based line and column (a tab is one column). */
+typedef struct manifest_pos {
+    unsigned line, col;
+} manifest_pos_t;
+
 typedef struct manifest_range {
     seL4_Word first, last; /* inclusive */
+    manifest_pos_t at;     /* the value in the file */
 } manifest_range_t;
 
 typedef struct manifest_component {
     char name[MANIFEST_NAME_MAX];
     char image[MANIFEST_NAME_MAX];
-    unsigned priority;
-    seL4_Word stack, memory; /* bytes */
+    unsigned priority;       /* 0..seL4_MaxPrio */
+    seL4_Word stack, memory; /* bytes, whole 4K pages */
     fault_policy_t fault;
-    manifest_range_t ioports[MANIFEST_MAX_GRANTS];
-    seL4_Word irqs[MANIFEST_MAX_GRANTS];        /* IOAPIC pins */
-    manifest_range_t mmio[MANIFEST_MAX_GRANTS]; /* physical, inclusive */
+    manifest_range_t ioports[MANIFEST_MAX_IOPORTS];
+    seL4_Word irqs[MANIFEST_MAX_IRQS]; /* IOAPIC pins */
+    manifest_pos_t irq_at[MANIFEST_MAX_IRQS];
+    manifest_range_t mmio[MANIFEST_MAX_MMIO]; /* physical, page aligned, inclusive */
     unsigned nioports, nirqs, nmmio;
-    unsigned line, col; /* where it is declared */
-    unsigned seen;      /* keys given once already (a bit per key) */
+    unsigned line, col; /* the 'component' keyword */
 } manifest_component_t;
 
 typedef struct manifest_channel {
-    unsigned from, to; /* component indices */
-    seL4_Word size;
-    unsigned line, col;
+    unsigned from, to;  /* component indices, never equal */
+    seL4_Word size;     /* bytes, whole 4K pages */
+    unsigned line, col; /* the 'channel' keyword */
 } manifest_channel_t;
 
 typedef struct manifest {
-    char name[MANIFEST_NAME_MAX];
+    char name[MANIFEST_NAME_MAX]; /* empty if the file has no 'system' line */
     manifest_component_t components[MANIFEST_MAX_COMPONENTS];
     manifest_channel_t channels[MANIFEST_MAX_CHANNELS];
     unsigned ncomponents, nchannels;
 } manifest_t;
 
 typedef struct manifest_error {
-    unsigned line, col;
-    char message[192]; /* "file:line:col: what is wrong" */
+    unsigned line, col; /* 1-based */
+    char message[256];  /* "file:line:col: what is wrong", cut to fit */
 } manifest_error_t;
 
+/*
+ * Parses len bytes of text (need not be NUL-terminated) into *out. file names
+ * the text in messages. Returns KAAL_OK, KAAL_E_MANIFEST with *err filled in
+ * (err may be NULL), or KAAL_E_INVAL if out is NULL.
+ */
 kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err);
 
-/* Checks the MMIO grants against the device untypeds of a boot (same file:line:col reports). */
+/*
+ * Checks every MMIO grant against the device untypeds of this boot
+ * (bootinfo_device_covers, the check device_mmio_map makes). An uncovered
+ * range is reported at its line:col in file, as KAAL_E_MANIFEST.
+ */
 kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
                                   manifest_error_t *err);

@@ -1,11 +1,14 @@
-/* The system description parser: declarations, each component's keys, and whole-system checks. */
-#include <stdarg.h>
-#include <kaal/bootinfo.h>
+/*
+ * The system description parser: declarations (system, component, channel),
+ * the keys of their blocks, and their values. Every error is reported at the
+ * token it is about; on any error the result is zeroed.
+ */
 #include <kaal/manifest.h>
 #include <kaal/rt.h>
-#include "manifest_lex.h"
+#include "manifest_internal.h"
 
 #define PAGE_SIZE 0x1000ul
+#define MAX_KEYS 16 /* in one block's table */
 
 typedef struct parser {
     lexer_t lx;
@@ -13,31 +16,27 @@ typedef struct parser {
     const char *file;
     manifest_t *m;
     manifest_error_t *err;
+    unsigned system_line;       /* where 'system' was given; 0 if not yet */
+    manifest_component_t *c;    /* the component being parsed */
+    manifest_channel_t *ch;     /* the channel being parsed */
+    unsigned seen_at[MAX_KEYS]; /* line of each once-only key of the block; 0 if not given */
 } parser_t;
 
-static kaal_err_t fail_at(parser_t *ps, unsigned line, unsigned col, const char *fmt, ...)
+#define FAIL_AT(ps, t, ...) manifest_fail((ps)->err, (ps)->file, (t).line, (t).col, __VA_ARGS__)
+
+static void next(parser_t *ps)
 {
-    manifest_error_t *e = ps->err;
-    e->line = line;
-    e->col = col;
-    int n = rt_snprintf(e->message, sizeof(e->message), "%s:%u:%u: ", ps->file, line, col);
-    va_list ap;
-    va_start(ap, fmt);
-    rt_vsnprintf(e->message + n, sizeof(e->message) - (size_t)n, fmt, ap);
-    va_end(ap);
-    return KAAL_E_MANIFEST;
+    ps->tok = manifest_lex_next(&ps->lx);
 }
 
 static kaal_err_t unexpected(parser_t *ps, const char *wanted)
 {
     char got[40];
-    tok_copy(&ps->tok, got, sizeof(got));
-    return fail_at(ps, ps->tok.line, ps->tok.col, "expected %s, found '%s'", wanted, got);
-}
-
-static void next(parser_t *ps)
-{
-    ps->tok = lex_next(&ps->lx);
+    manifest_tok_describe(&ps->tok, got, sizeof(got));
+    if (ps->tok.kind == TOK_BAD) {
+        return FAIL_AT(ps, ps->tok, "unexpected %s", got);
+    }
+    return FAIL_AT(ps, ps->tok, "expected %s, found %s", wanted, got);
 }
 
 static kaal_err_t end_of_line(parser_t *ps)
@@ -45,13 +44,23 @@ static kaal_err_t end_of_line(parser_t *ps)
     if (ps->tok.kind != TOK_NEWLINE && ps->tok.kind != TOK_EOF) {
         return unexpected(ps, "the end of the line");
     }
-    next(ps);
     return KAAL_OK;
 }
 
-static int parse_number(const token_t *t, size_t len, seL4_Word *out)
+static void skip_newlines(parser_t *ps)
 {
-    const char *s = t->s;
+    while (ps->tok.kind == TOK_NEWLINE) {
+        next(ps);
+    }
+}
+
+/* ---- values ---- */
+
+typedef enum { NUM_OK, NUM_BAD, NUM_TOO_BIG } num_t;
+
+/* Decimal, or hexadecimal after 0x; no sign. */
+static num_t parse_number(const char *s, size_t len, seL4_Word *out)
+{
     unsigned base = 10;
     if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         base = 16;
@@ -59,210 +68,318 @@ static int parse_number(const token_t *t, size_t len, seL4_Word *out)
         len -= 2;
     }
     seL4_Word v = 0;
+    int too_big = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-                     : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                     : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                                                          : 99u;
-        if (d >= base || v > (~(seL4_Word)0 - d) / base) {
-            return 0;
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 99u;
+        if (d >= base) {
+            return NUM_BAD;
         }
+        too_big |= v > (~(seL4_Word)0 - d) / base;
         v = v * base + d;
     }
     *out = v;
-    return len > 0;
+    return len == 0 ? NUM_BAD : too_big ? NUM_TOO_BIG : NUM_OK;
 }
 
-/* A value token as a number, or a size with a K or M suffix. */
-static kaal_err_t value_number(parser_t *ps, seL4_Word *out, int size_suffix)
+static kaal_err_t bad_value(parser_t *ps, const token_t *t, num_t why, const char *what)
 {
-    const token_t *t = &ps->tok;
-    if (t->kind != TOK_WORD) {
-        return unexpected(ps, "a number");
+    char got[40];
+    manifest_tok_describe(t, got, sizeof(got));
+    if (why == NUM_TOO_BIG) {
+        return FAIL_AT(ps, *t, "%s is too large", got);
     }
-    size_t len = t->len;
-    unsigned shift = 0;
-    if (size_suffix && len > 1 && (t->s[len - 1] == 'K' || t->s[len - 1] == 'M')) {
-        shift = t->s[len - 1] == 'K' ? 10 : 20;
-        len--;
-    }
-    seL4_Word v;
-    if (!parse_number(t, len, &v) || (v << shift) >> shift != v) {
-        char got[40];
-        tok_copy(t, got, sizeof(got));
-        return fail_at(ps, t->line, t->col, "'%s' is not a number%s", got, size_suffix ? " or size" : "");
-    }
-    *out = v << shift;
-    next(ps);
-    return KAAL_OK;
+    return FAIL_AT(ps, *t, "%s is not %s", got, what);
 }
 
-static kaal_err_t value_word(parser_t *ps, char *buf)
-{
-    if (ps->tok.kind != TOK_WORD) {
-        return unexpected(ps, "a name");
-    }
-    if (ps->tok.len >= MANIFEST_NAME_MAX) {
-        return fail_at(ps, ps->tok.line, ps->tok.col, "name longer than %d characters", MANIFEST_NAME_MAX - 1);
-    }
-    tok_copy(&ps->tok, buf, MANIFEST_NAME_MAX);
-    next(ps);
-    return KAAL_OK;
-}
-
-/* "first-last" (IO ports) */
-static kaal_err_t value_range(parser_t *ps, manifest_range_t *r)
+static kaal_err_t value_number(parser_t *ps, seL4_Word *out)
 {
     token_t t = ps->tok;
-    size_t dash = 0;
-    while (t.kind == TOK_WORD && dash < t.len && t.s[dash] != '-') {
-        dash++;
+    if (t.kind != TOK_WORD) {
+        return unexpected(ps, "a number");
     }
-    token_t tail = t;
-    tail.s += dash + 1;
-    if (t.kind != TOK_WORD || dash == t.len || !parse_number(&t, dash, &r->first) ||
-        !parse_number(&tail, t.len - dash - 1, &r->last)) {
-        return unexpected(ps, "a port range like 0x3f8-0x3ff");
-    }
-    if (r->first > r->last || r->last > 0xffff) {
-        return fail_at(ps, t.line, t.col, "IO port range must be first-last within 0-0xffff");
+    num_t n = parse_number(t.s, t.len, out);
+    if (n != NUM_OK) {
+        return bad_value(ps, &t, n, "a number");
     }
     next(ps);
     return KAAL_OK;
 }
 
-typedef kaal_err_t (*key_fn)(parser_t *ps, manifest_component_t *c, const token_t *key);
-
-static kaal_err_t key_image(parser_t *ps, manifest_component_t *c, const token_t *key)
+/* A number of bytes with an optional K or M suffix: a non-zero number of whole pages. */
+static kaal_err_t value_size(parser_t *ps, seL4_Word *out)
 {
-    (void)key;
-    return value_word(ps, c->image);
-}
-
-static kaal_err_t key_priority(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    token_t v = ps->tok;
-    seL4_Word p;
-    kaal_err_t err = value_number(ps, &p, 0);
-    if (err == KAAL_OK && p > seL4_MaxPrio) {
-        return fail_at(ps, v.line, v.col, "priority must be 0 to %d", seL4_MaxPrio);
+    token_t t = ps->tok;
+    if (t.kind != TOK_WORD) {
+        return unexpected(ps, "a size");
     }
-    (void)key;
-    c->priority = (unsigned)p;
-    return err;
-}
-
-static kaal_err_t page_size_value(parser_t *ps, seL4_Word *out)
-{
-    token_t v = ps->tok;
-    kaal_err_t err = value_number(ps, out, 1);
-    if (err == KAAL_OK && (*out == 0 || *out % PAGE_SIZE)) {
-        return fail_at(ps, v.line, v.col, "size must be a non-zero multiple of 4K");
+    size_t len = t.len;
+    unsigned shift = 0;
+    if (len > 1 && (t.s[len - 1] == 'K' || t.s[len - 1] == 'M')) {
+        shift = t.s[len - 1] == 'K' ? 10 : 20;
+        len--;
     }
-    return err;
-}
-
-static kaal_err_t key_stack(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    (void)key;
-    return page_size_value(ps, &c->stack);
-}
-
-static kaal_err_t key_memory(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    (void)key;
-    return page_size_value(ps, &c->memory);
-}
-
-static kaal_err_t too_many(parser_t *ps, const token_t *key)
-{
-    char k[16];
-    tok_copy(key, k, sizeof(k));
-    return fail_at(ps, key->line, key->col, "more than %d '%s' grants", MANIFEST_MAX_GRANTS, k);
-}
-
-static kaal_err_t key_ioports(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    if (c->nioports == MANIFEST_MAX_GRANTS) {
-        return too_many(ps, key);
+    seL4_Word v = 0;
+    num_t n = parse_number(t.s, len, &v);
+    if (n == NUM_OK && (v << shift) >> shift != v) {
+        n = NUM_TOO_BIG;
     }
-    return value_range(ps, &c->ioports[c->nioports++]);
-}
-
-static kaal_err_t key_irq(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    if (c->nirqs == MANIFEST_MAX_GRANTS) {
-        return too_many(ps, key);
+    if (n != NUM_OK) {
+        return bad_value(ps, &t, n, "a size (a number, then K or M if you like)");
     }
-    token_t v = ps->tok;
-    kaal_err_t err = value_number(ps, &c->irqs[c->nirqs], 0);
-    if (err == KAAL_OK && c->irqs[c->nirqs] >= MANIFEST_IOAPIC_PINS) {
-        return fail_at(ps, v.line, v.col, "irq must be an IOAPIC pin, 0 to %d", MANIFEST_IOAPIC_PINS - 1);
+    *out = v << shift;
+    if (*out == 0 || *out % PAGE_SIZE) {
+        char got[40];
+        manifest_tok_describe(&t, got, sizeof(got));
+        return FAIL_AT(ps, t, "size %s is not a non-zero multiple of 4K", got);
     }
-    c->nirqs++;
-    return err;
-}
-
-static kaal_err_t key_mmio(parser_t *ps, manifest_component_t *c, const token_t *key)
-{
-    if (c->nmmio == MANIFEST_MAX_GRANTS) {
-        return too_many(ps, key);
-    }
-    seL4_Word base = 0, size = 0;
-    kaal_err_t err = value_number(ps, &base, 0);
-    if (err == KAAL_OK) {
-        err = page_size_value(ps, &size);
-    }
-    if (err != KAAL_OK) {
-        return err;
-    }
-    if (base + size < base || (base % PAGE_SIZE)) {
-        return fail_at(ps, key->line, key->col, "mmio base must be page aligned and the range must not wrap");
-    }
-    c->mmio[c->nmmio++] = (manifest_range_t){base, base + size - 1};
+    next(ps);
     return KAAL_OK;
 }
 
-static kaal_err_t key_fault(parser_t *ps, manifest_component_t *c, const token_t *key)
+static int is_name_char(char c, int first)
 {
-    (void)key;
-    if (tok_is(&ps->tok, "restart") || tok_is(&ps->tok, "stop")) {
-        c->fault = tok_is(&ps->tok, "restart") ? FAULT_RESTART : FAULT_STOP;
-        next(ps);
-        return KAAL_OK;
-    }
-    return unexpected(ps, "'restart' or 'stop'");
+    int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return letter || (!first && ((c >= '0' && c <= '9') || c == '-'));
 }
 
-static const struct {
+/* A word of up to MANIFEST_NAME_MAX - 1 characters; if is_name, also a name's characters. */
+static kaal_err_t value_word(parser_t *ps, char *buf, int is_name)
+{
+    token_t t = ps->tok;
+    if (t.kind != TOK_WORD) {
+        return unexpected(ps, is_name ? "a name" : "a file name");
+    }
+    if (!manifest_tok_copy(&t, buf, MANIFEST_NAME_MAX)) {
+        return FAIL_AT(ps, t, "%s longer than %d characters", is_name ? "name" : "file name", MANIFEST_NAME_MAX - 1);
+    }
+    for (size_t i = 0; is_name && i < t.len; i++) {
+        if (!is_name_char(t.s[i], i == 0)) {
+            return FAIL_AT(ps, t, "'%s' is not a name (a letter or '_', then letters, digits, '_' or '-')", buf);
+        }
+    }
+    next(ps);
+    return KAAL_OK;
+}
+
+/* "first-last" or one port "first". */
+static kaal_err_t value_ioports(parser_t *ps, manifest_range_t *r)
+{
+    token_t t = ps->tok;
+    if (t.kind != TOK_WORD) {
+        return unexpected(ps, "an IO port range");
+    }
+    size_t dash = 0;
+    while (dash < t.len && t.s[dash] != '-') {
+        dash++;
+    }
+    num_t a = parse_number(t.s, dash, &r->first), b = a;
+    r->last = r->first;
+    if (dash < t.len) {
+        b = parse_number(t.s + dash + 1, t.len - dash - 1, &r->last);
+    }
+    char got[40];
+    manifest_tok_describe(&t, got, sizeof(got));
+    if (a == NUM_BAD || b == NUM_BAD) {
+        return FAIL_AT(ps, t, "%s is not an IO port range (first-last, like 0x3f8-0x3ff)", got);
+    }
+    if (a == NUM_TOO_BIG || b == NUM_TOO_BIG || r->first > MANIFEST_IOPORT_LAST || r->last > MANIFEST_IOPORT_LAST) {
+        return FAIL_AT(ps, t, "IO port range %s goes past 0x%x", got, MANIFEST_IOPORT_LAST);
+    }
+    if (r->first > r->last) {
+        return FAIL_AT(ps, t, "IO port range %s ends before it starts", got);
+    }
+    r->at = (manifest_pos_t){t.line, t.col};
+    next(ps);
+    return KAAL_OK;
+}
+
+/* ---- the keys of a block ---- */
+
+typedef kaal_err_t (*key_fn)(parser_t *ps, const token_t *key);
+
+typedef struct key_def {
     const char *name;
     key_fn fn;
-    int once; /* may be given only once */
-} keys[] = {
-    {"image", key_image, 1},   {"priority", key_priority, 1}, {"stack", key_stack, 1},
-    {"memory", key_memory, 1}, {"fault", key_fault, 1},       {"ioports", key_ioports, 0},
-    {"irq", key_irq, 0},       {"mmio", key_mmio, 0},
+    int once;        /* may be given only once */
+    unsigned limit;  /* for repeatable keys (only in components): how many times at most */
+    size_t count_at; /* and where the component counts them */
+} key_def_t;
+
+static kaal_err_t key_image(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_word(ps, ps->c->image, 0);
+}
+
+static kaal_err_t key_priority(parser_t *ps, const token_t *key)
+{
+    token_t t = ps->tok;
+    seL4_Word p = 0;
+    kaal_err_t err = value_number(ps, &p);
+    if (err == KAAL_OK && p > seL4_MaxPrio) {
+        return FAIL_AT(ps, t, "priority %lu is out of range (0 to %d)", (unsigned long)p, seL4_MaxPrio);
+    }
+    (void)key;
+    ps->c->priority = (unsigned)p;
+    return err;
+}
+
+static kaal_err_t key_stack(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_size(ps, &ps->c->stack);
+}
+
+static kaal_err_t key_memory(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_size(ps, &ps->c->memory);
+}
+
+static kaal_err_t key_fault(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    if (!manifest_tok_is(&ps->tok, "restart") && !manifest_tok_is(&ps->tok, "stop")) {
+        return unexpected(ps, "'restart' or 'stop'");
+    }
+    ps->c->fault = manifest_tok_is(&ps->tok, "restart") ? FAULT_RESTART : FAULT_STOP;
+    next(ps);
+    return KAAL_OK;
+}
+
+static kaal_err_t key_ioports(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_ioports(ps, &ps->c->ioports[ps->c->nioports++]);
+}
+
+static kaal_err_t key_irq(parser_t *ps, const token_t *key)
+{
+    manifest_component_t *c = ps->c;
+    token_t t = ps->tok;
+    seL4_Word pin = 0;
+    kaal_err_t err = value_number(ps, &pin);
+    if (err == KAAL_OK && pin >= MANIFEST_IOAPIC_PINS) {
+        return FAIL_AT(ps, t, "irq %lu is not an IOAPIC pin (0 to %d)", (unsigned long)pin, MANIFEST_IOAPIC_PINS - 1);
+    }
+    (void)key;
+    c->irqs[c->nirqs] = pin;
+    c->irq_at[c->nirqs++] = (manifest_pos_t){t.line, t.col};
+    return err;
+}
+
+/* "base size": a page-aligned physical base and a size in pages. */
+static kaal_err_t key_mmio(parser_t *ps, const token_t *key)
+{
+    token_t t = ps->tok;
+    seL4_Word base = 0, size = 0;
+    kaal_err_t err = value_number(ps, &base);
+    if (err == KAAL_OK && base % PAGE_SIZE) {
+        return FAIL_AT(ps, t, "mmio base 0x%lx is not 4K aligned", (unsigned long)base);
+    }
+    if (err == KAAL_OK) {
+        err = value_size(ps, &size);
+    }
+    if (err == KAAL_OK && base + size - 1 < base) {
+        return FAIL_AT(ps, t, "mmio 0x%lx of size 0x%lx runs past the end of the address space", (unsigned long)base,
+                       (unsigned long)size);
+    }
+    (void)key;
+    ps->c->mmio[ps->c->nmmio++] = (manifest_range_t){base, base + size - 1, {t.line, t.col}};
+    return err;
+}
+
+static kaal_err_t key_size(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_size(ps, &ps->ch->size);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const key_def_t component_keys[] = {
+    {"image", key_image, 1, 0, 0},
+    {"priority", key_priority, 1, 0, 0},
+    {"stack", key_stack, 1, 0, 0},
+    {"memory", key_memory, 1, 0, 0},
+    {"fault", key_fault, 1, 0, 0},
+    {"ioports", key_ioports, 0, MANIFEST_MAX_IOPORTS, offsetof(manifest_component_t, nioports)},
+    {"irq", key_irq, 0, MANIFEST_MAX_IRQS, offsetof(manifest_component_t, nirqs)},
+    {"mmio", key_mmio, 0, MANIFEST_MAX_MMIO, offsetof(manifest_component_t, nmmio)},
 };
 
-static kaal_err_t parse_key(parser_t *ps, manifest_component_t *c)
+static const key_def_t channel_keys[] = {
+    {"size", key_size, 1, 0, 0},
+};
+
+/* How many times a component has a repeatable key so far. */
+static unsigned key_count(const parser_t *ps, const key_def_t *d)
+{
+    return *(const unsigned *)((const char *)ps->c + d->count_at);
+}
+
+_Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS, "seen_at too small");
+
+static kaal_err_t parse_key(parser_t *ps, const key_def_t *keys, unsigned nkeys)
 {
     token_t key = ps->tok;
     char k[40];
-    tok_copy(&key, k, sizeof(k));
-    for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (!tok_is(&key, keys[i].name)) {
+    manifest_tok_describe(&key, k, sizeof(k));
+    if (key.kind != TOK_WORD) {
+        return unexpected(ps, "a key or '}'");
+    }
+    for (unsigned i = 0; i < nkeys; i++) {
+        const key_def_t *d = &keys[i];
+        if (!manifest_tok_is(&key, d->name)) {
             continue;
         }
-        if (keys[i].once && (c->seen & (1u << i))) {
-            return fail_at(ps, key.line, key.col, "'%s' given twice", k);
+        if (d->once && ps->seen_at[i]) {
+            return FAIL_AT(ps, key, "%s given twice (first at line %u)", k, ps->seen_at[i]);
         }
-        c->seen |= 1u << i;
+        if (!d->once && key_count(ps, d) == d->limit) {
+            return FAIL_AT(ps, key, "more than %u %s grants", d->limit, k);
+        }
+        ps->seen_at[i] = key.line;
         next(ps);
-        kaal_err_t err = keys[i].fn(ps, c, &key);
-        return err != KAAL_OK ? err : end_of_line(ps);
+        return d->fn(ps, &key);
     }
-    return fail_at(ps, key.line, key.col, "unknown key '%s'", k);
+    return FAIL_AT(ps, key, "unknown key %s", k);
+}
+
+/* ---- declarations ---- */
+
+static int is_declaration(const token_t *t);
+
+/* '{' then keys, one a line, then '}'; the braces may share a line with a key. */
+static kaal_err_t parse_block(parser_t *ps, const token_t *decl, const char *what, const key_def_t *keys,
+                              unsigned nkeys)
+{
+    if (ps->tok.kind != TOK_LBRACE) {
+        return unexpected(ps, "'{'");
+    }
+    next(ps);
+    rt_memset(ps->seen_at, 0, sizeof(ps->seen_at));
+    for (;;) {
+        skip_newlines(ps);
+        if (ps->tok.kind == TOK_RBRACE) {
+            next(ps);
+            return KAAL_OK;
+        }
+        if (ps->tok.kind == TOK_EOF || is_declaration(&ps->tok)) {
+            return FAIL_AT(ps, *decl, "%s has no closing '}'", what);
+        }
+        kaal_err_t err = parse_key(ps, keys, nkeys);
+        if (err == KAAL_OK && ps->tok.kind != TOK_RBRACE) {
+            err = end_of_line(ps);
+        }
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
 }
 
 static int find_component(const manifest_t *m, const char *name)
@@ -275,52 +392,43 @@ static int find_component(const manifest_t *m, const char *name)
     return -1;
 }
 
-static void skip_newlines(parser_t *ps)
+static kaal_err_t parse_system(parser_t *ps, const token_t *decl)
 {
-    while (ps->tok.kind == TOK_NEWLINE) {
-        next(ps);
+    if (ps->system_line) {
+        return FAIL_AT(ps, *decl, "'system' given twice (first at line %u)", ps->system_line);
     }
+    ps->system_line = decl->line;
+    kaal_err_t err = value_word(ps, ps->m->name, 1);
+    return err != KAAL_OK ? err : end_of_line(ps);
 }
 
-static kaal_err_t parse_component(parser_t *ps, token_t decl)
+static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
 {
     manifest_t *m = ps->m;
     if (m->ncomponents == MANIFEST_MAX_COMPONENTS) {
-        return fail_at(ps, decl.line, decl.col, "more than %d components", MANIFEST_MAX_COMPONENTS);
+        return FAIL_AT(ps, *decl, "more than %d components", MANIFEST_MAX_COMPONENTS);
     }
-    manifest_component_t *c = &m->components[m->ncomponents];
-    rt_memset(c, 0, sizeof(*c));
-    c->line = decl.line;
-    c->col = decl.col;
-    c->stack = 4 * PAGE_SIZE;
-    c->memory = 64 * PAGE_SIZE;
+    manifest_component_t *c = ps->c = &m->components[m->ncomponents];
+    *c = (manifest_component_t){
+        .stack = MANIFEST_DEFAULT_STACK, .memory = MANIFEST_DEFAULT_MEMORY, .line = decl->line, .col = decl->col};
     token_t name = ps->tok;
-    kaal_err_t err = value_word(ps, c->name);
+    kaal_err_t err = value_word(ps, c->name, 1);
     if (err != KAAL_OK) {
         return err;
     }
-    if (find_component(m, c->name) >= 0) {
-        return fail_at(ps, name.line, name.col, "component '%s' is declared twice", c->name);
+    int other = find_component(m, c->name);
+    if (other >= 0) {
+        return FAIL_AT(ps, name, "component '%s' is declared twice (first at line %u)", c->name,
+                       m->components[other].line);
     }
-    if (ps->tok.kind != TOK_LBRACE) {
-        return unexpected(ps, "'{'");
-    }
-    next(ps);
-    for (err = end_of_line(ps); err == KAAL_OK; err = parse_key(ps, c)) {
-        skip_newlines(ps);
-        if (ps->tok.kind == TOK_RBRACE) {
-            next(ps);
-            break;
-        }
-        if (ps->tok.kind == TOK_EOF) {
-            return fail_at(ps, decl.line, decl.col, "component '%s' has no closing '}'", c->name);
-        }
-    }
+    char what[64];
+    rt_snprintf(what, sizeof(what), "component '%s'", c->name);
+    err = parse_block(ps, decl, what, component_keys, N(component_keys));
     if (err != KAAL_OK) {
         return err;
     }
     if (c->image[0] == '\0') {
-        return fail_at(ps, decl.line, decl.col, "component '%s' has no image", c->name);
+        return FAIL_AT(ps, *decl, "component '%s' has no image", c->name);
     }
     m->ncomponents++;
     return end_of_line(ps);
@@ -330,31 +438,31 @@ static kaal_err_t channel_end(parser_t *ps, unsigned *index)
 {
     token_t t = ps->tok;
     char name[MANIFEST_NAME_MAX];
-    kaal_err_t err = value_word(ps, name);
+    kaal_err_t err = value_word(ps, name, 1);
     if (err != KAAL_OK) {
         return err;
     }
     int i = find_component(ps->m, name);
     if (i < 0) {
-        return fail_at(ps, t.line, t.col, "no component named '%s'", name);
+        return FAIL_AT(ps, t, "no component '%s' declared before this channel", name);
     }
     *index = (unsigned)i;
     return KAAL_OK;
 }
 
-static kaal_err_t parse_channel(parser_t *ps, token_t decl)
+static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
 {
     manifest_t *m = ps->m;
     if (m->nchannels == MANIFEST_MAX_CHANNELS) {
-        return fail_at(ps, decl.line, decl.col, "more than %d channels", MANIFEST_MAX_CHANNELS);
+        return FAIL_AT(ps, *decl, "more than %d channels", MANIFEST_MAX_CHANNELS);
     }
-    manifest_channel_t *ch = &m->channels[m->nchannels];
-    *ch = (manifest_channel_t){.size = PAGE_SIZE, .line = decl.line, .col = decl.col};
+    manifest_channel_t *ch = ps->ch = &m->channels[m->nchannels];
+    *ch = (manifest_channel_t){.size = MANIFEST_DEFAULT_CHANNEL, .line = decl->line, .col = decl->col};
     kaal_err_t err = channel_end(ps, &ch->from);
     if (err != KAAL_OK) {
         return err;
     }
-    if (!tok_is(&ps->tok, "->")) {
+    if (ps->tok.kind != TOK_ARROW) {
         return unexpected(ps, "'->'");
     }
     next(ps);
@@ -362,99 +470,86 @@ static kaal_err_t parse_channel(parser_t *ps, token_t decl)
     if ((err = channel_end(ps, &ch->to)) != KAAL_OK) {
         return err;
     }
+    const char *from_name = m->components[ch->from].name;
     if (ch->to == ch->from) {
-        return fail_at(ps, to.line, to.col, "a channel needs two different components");
+        return FAIL_AT(ps, to, "channel from '%s' to itself", from_name);
     }
     if (ps->tok.kind == TOK_LBRACE) {
-        next(ps);
-        if (!tok_is(&ps->tok, "size")) {
-            return unexpected(ps, "'size'");
-        }
-        next(ps);
-        if ((err = page_size_value(ps, &ch->size)) != KAAL_OK) {
+        char what[96];
+        rt_snprintf(what, sizeof(what), "channel %s -> %s", from_name, m->components[ch->to].name);
+        if ((err = parse_block(ps, decl, what, channel_keys, N(channel_keys))) != KAAL_OK) {
             return err;
         }
-        if (ps->tok.kind != TOK_RBRACE) {
-            return unexpected(ps, "'}'");
-        }
-        next(ps);
     }
     m->nchannels++;
     return end_of_line(ps);
 }
 
-/* Grants no two components may share: IO ports and IRQ pins. */
-static kaal_err_t check_exclusive(parser_t *ps)
+typedef kaal_err_t (*decl_fn)(parser_t *ps, const token_t *decl);
+
+static const struct {
+    const char *name;
+    decl_fn fn;
+} declarations[] = {
+    {"system", parse_system},
+    {"component", parse_component},
+    {"channel", parse_channel},
+};
+
+static int is_declaration(const token_t *t)
 {
-    const manifest_t *m = ps->m;
-    for (unsigned a = 0; a < m->ncomponents; a++) {
-        for (unsigned b = 0; b < a; b++) {
-            const manifest_component_t *x = &m->components[a], *y = &m->components[b];
-            for (unsigned i = 0; i < x->nioports; i++) {
-                for (unsigned j = 0; j < y->nioports; j++) {
-                    if (x->ioports[i].first <= y->ioports[j].last && y->ioports[j].first <= x->ioports[i].last) {
-                        return fail_at(ps, x->line, x->col, "component '%s': IO ports 0x%lx-0x%lx are also given to '%s'",
-                                       x->name, (unsigned long)x->ioports[i].first,
-                                       (unsigned long)x->ioports[i].last, y->name);
-                    }
-                }
-            }
-            for (unsigned i = 0; i < x->nirqs; i++) {
-                for (unsigned j = 0; j < y->nirqs; j++) {
-                    if (x->irqs[i] == y->irqs[j]) {
-                        return fail_at(ps, x->line, x->col, "component '%s': irq %lu is also given to '%s'",
-                                       x->name, (unsigned long)x->irqs[i], y->name);
-                    }
-                }
-            }
+    for (unsigned i = 0; i < N(declarations); i++) {
+        if (manifest_tok_is(t, declarations[i].name)) {
+            return 1;
         }
     }
-    return KAAL_OK;
+    return 0;
+}
+
+static kaal_err_t parse_declaration(parser_t *ps)
+{
+    token_t decl = ps->tok;
+    for (unsigned i = 0; i < N(declarations); i++) {
+        if (manifest_tok_is(&decl, declarations[i].name)) {
+            next(ps);
+            return declarations[i].fn(ps, &decl);
+        }
+    }
+    return unexpected(ps, "'system', 'component' or 'channel'");
+}
+
+static kaal_err_t parse_all(parser_t *ps)
+{
+    for (next(ps);; next(ps)) {
+        skip_newlines(ps);
+        if (ps->tok.kind == TOK_EOF) {
+            break;
+        }
+        kaal_err_t err = parse_declaration(ps);
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
+    if (ps->m->ncomponents == 0) {
+        return FAIL_AT(ps, ps->tok, "the system has no components");
+    }
+    return manifest_check_grants(ps->m, ps->file, ps->err);
 }
 
 kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err)
 {
+    if (!out) {
+        return KAAL_E_INVAL;
+    }
     parser_t ps = {.file = file, .m = out, .err = err};
     rt_memset(out, 0, sizeof(*out));
-    lex_init(&ps.lx, text, len);
-    next(&ps);
-    for (;;) {
-        skip_newlines(&ps);
-        if (ps.tok.kind == TOK_EOF) {
-            return check_exclusive(&ps);
-        }
-        token_t decl = ps.tok;
-        kaal_err_t e;
-        next(&ps);
-        if (tok_is(&decl, "system")) {
-            e = value_word(&ps, out->name);
-            e = e != KAAL_OK ? e : end_of_line(&ps);
-        } else if (tok_is(&decl, "component")) {
-            e = parse_component(&ps, decl);
-        } else if (tok_is(&decl, "channel")) {
-            e = parse_channel(&ps, decl);
-        } else {
-            ps.tok = decl;
-            e = unexpected(&ps, "'system', 'component' or 'channel'");
-        }
-        if (e != KAAL_OK) {
-            return e;
-        }
+    if (err) {
+        rt_memset(err, 0, sizeof(*err));
     }
-}
-
-kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
-                                  manifest_error_t *err)
-{
-    parser_t ps = {.file = file, .err = err};
-    for (unsigned a = 0; a < m->ncomponents; a++) {
-        const manifest_component_t *c = &m->components[a];
-        for (unsigned i = 0; i < c->nmmio; i++) {
-            if (!bootinfo_device_covers(bi, c->mmio[i].first, c->mmio[i].last)) {
-                return fail_at(&ps, c->line, c->col, "component '%s': no device memory at 0x%lx-0x%lx", c->name,
-                               (unsigned long)c->mmio[i].first, (unsigned long)c->mmio[i].last);
-            }
-        }
+    manifest_lex_init(&ps.lx, text, len);
+    kaal_err_t e = parse_all(&ps);
+    if (e != KAAL_OK) {
+        rt_memset(out, 0, sizeof(*out)); /* nothing half-parsed reaches the caller */
     }
-    return KAAL_OK;
+    return e;
 }

@@ -1,10 +1,17 @@
-/* Tokens of the system description: '#' starts a comment, CR is blank, braces stand alone. */
-#include "manifest_lex.h"
+/*
+ * Tokens of the system description, and error reports at their positions.
+ * '#' starts a comment; spaces, tabs and a CR are blank, except that CRLF
+ * is one line end; '{', '}' and '->' stand alone, so `a->b {size 4K}` is
+ * seven tokens. Any other control character is a token of its own, TOK_BAD.
+ */
+#include <stdarg.h>
+#include <kaal/rt.h>
+#include "manifest_internal.h"
 
-void lex_init(lexer_t *lx, const char *text, size_t len)
+void manifest_lex_init(lexer_t *lx, const char *text, size_t len)
 {
-    lx->p = text;
-    lx->end = text + len;
+    lx->p = text ? text : "";
+    lx->end = lx->p + (text ? len : 0);
     lx->line = 1;
     lx->col = 1;
 }
@@ -25,42 +32,81 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-static int ends_word(char c)
+static int is_control(char c)
 {
-    return is_blank(c) || c == '\n' || c == '{' || c == '}' || c == '#';
+    return (unsigned char)c < 0x20 || c == 0x7f;
 }
 
-token_t lex_next(lexer_t *lx)
+static int is_arrow(const lexer_t *lx)
 {
-    while (lx->p < lx->end && (is_blank(*lx->p) || *lx->p == '#')) {
+    return lx->end - lx->p >= 2 && lx->p[0] == '-' && lx->p[1] == '>';
+}
+
+static int at_crlf(const lexer_t *lx)
+{
+    return lx->end - lx->p >= 2 && lx->p[0] == '\r' && lx->p[1] == '\n';
+}
+
+static int ends_word(const lexer_t *lx)
+{
+    char c = *lx->p;
+    return is_blank(c) || is_control(c) || c == '{' || c == '}' || c == '#' || is_arrow(lx);
+}
+
+static void skip_blanks_and_comments(lexer_t *lx)
+{
+    while (lx->p < lx->end && !at_crlf(lx) && (is_blank(*lx->p) || *lx->p == '#')) {
         if (*lx->p == '#') {
-            while (lx->p < lx->end && *lx->p != '\n') {
+            while (lx->p < lx->end && *lx->p != '\n' && !at_crlf(lx)) {
                 advance(lx);
             }
         } else {
             advance(lx);
         }
     }
+}
+
+/* Tokens whose text is fixed: the kind and how many bytes it takes. */
+static int fixed_token(const lexer_t *lx, tok_kind_t *kind, size_t *len)
+{
+    char c = *lx->p;
+    *len = 1;
+    if (at_crlf(lx) || is_arrow(lx)) {
+        *kind = c == '\r' ? TOK_NEWLINE : TOK_ARROW;
+        *len = 2;
+    } else if (c == '\n' || c == '{' || c == '}') {
+        *kind = c == '\n' ? TOK_NEWLINE : c == '{' ? TOK_LBRACE : TOK_RBRACE;
+    } else if (is_control(c)) {
+        *kind = TOK_BAD;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+token_t manifest_lex_next(lexer_t *lx)
+{
+    skip_blanks_and_comments(lx);
     token_t t = {TOK_EOF, lx->p, 0, lx->line, lx->col};
     if (lx->p == lx->end) {
         return t;
     }
-    char c = *lx->p;
-    if (c == '\n' || c == '{' || c == '}') {
-        t.kind = c == '\n' ? TOK_NEWLINE : c == '{' ? TOK_LBRACE : TOK_RBRACE;
-        t.len = 1;
-        advance(lx);
+    if (fixed_token(lx, &t.kind, &t.len)) {
+        for (size_t i = 0; i < t.len; i++) {
+            advance(lx);
+        }
         return t;
     }
     t.kind = TOK_WORD;
-    while (lx->p < lx->end && !ends_word(*lx->p)) {
+    t.len = 0;
+    while (lx->p < lx->end && !ends_word(lx)) {
         advance(lx);
         t.len++;
     }
     return t;
 }
 
-int tok_is(const token_t *t, const char *word)
+int manifest_tok_is(const token_t *t, const char *word)
 {
     size_t i = 0;
     if (t->kind != TOK_WORD) {
@@ -74,21 +120,51 @@ int tok_is(const token_t *t, const char *word)
     return i == t->len && word[i] == '\0';
 }
 
-void tok_copy(const token_t *t, char *buf, size_t size)
+int manifest_tok_copy(const token_t *t, char *buf, size_t size)
 {
-    static const char *const names[] = {"", "'{'", "'}'", "end of line", "end of file"};
-    const char *s = t->kind == TOK_WORD ? t->s : names[t->kind];
-    size_t n = t->kind == TOK_WORD ? t->len : 0;
-    if (t->kind != TOK_WORD) {
-        while (s[n]) {
-            n++;
-        }
+    if (t->kind != TOK_WORD || t->len >= size) {
+        return 0;
     }
-    if (n >= size) {
-        n = size - 1;
+    rt_memcpy(buf, t->s, t->len);
+    buf[t->len] = '\0';
+    return 1;
+}
+
+#define DESCRIBE_MAX 24 /* characters of a long word shown in a message */
+
+void manifest_tok_describe(const token_t *t, char *buf, size_t size)
+{
+    static const char *const names[] = {
+        [TOK_LBRACE] = "'{'",          [TOK_RBRACE] = "'}'",      [TOK_ARROW] = "'->'",
+        [TOK_NEWLINE] = "end of line", [TOK_EOF] = "end of file",
+    };
+    if (t->kind == TOK_BAD) {
+        rt_snprintf(buf, size, "character 0x%02x", (unsigned char)t->s[0]);
+    } else if (t->kind != TOK_WORD) {
+        rt_snprintf(buf, size, "%s", names[t->kind]);
+    } else {
+        char word[DESCRIBE_MAX + 1];
+        size_t n = t->len > DESCRIBE_MAX ? DESCRIBE_MAX : t->len;
+        rt_memcpy(word, t->s, n);
+        word[n] = '\0';
+        rt_snprintf(buf, size, "'%s%s'", word, t->len > DESCRIBE_MAX ? "..." : "");
     }
-    for (size_t i = 0; i < n; i++) {
-        buf[i] = s[i];
+}
+
+kaal_err_t manifest_fail(manifest_error_t *err, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    if (!err) {
+        return KAAL_E_MANIFEST;
     }
-    buf[n] = '\0';
+    err->line = line;
+    err->col = col;
+    int n = rt_snprintf(err->message, sizeof(err->message), "%s:%u:%u: ", file ? file : "(system)", line, col);
+    if (n < 0 || (size_t)n >= sizeof(err->message)) {
+        return KAAL_E_MANIFEST; /* a file name too long leaves no room for the rest */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    rt_vsnprintf(err->message + n, sizeof(err->message) - (size_t)n, fmt, ap);
+    va_end(ap);
+    return KAAL_E_MANIFEST;
 }

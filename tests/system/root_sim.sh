@@ -31,7 +31,7 @@ sed 's/irq       2 /irq       4 /' "$(dirname "$0")/../../systems/demo.system" >
 "$mkcpio" "$work/bad.cpio" "$work/demo.system"
 out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
 status=$?
-check "impossible grant refused" "$out" "demo.system:15:1: component 'timer': irq 4 is also given to 'serial'"
+check "impossible grant refused" "$out" "demo.system:21:15: component 'timer': irq 4 is also given to 'serial' at line 12"
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
 
