@@ -24,9 +24,11 @@ void tcb_suspend(tcb_t *t)
     sched_remove(t);
 }
 
+/* Resume restarts a stopped thread: inactive or blocked in any IPC (the
+ * kernel's isStopped); a blocked thread's system call runs again. */
 static void tcb_resume(tcb_t *t)
 {
-    if (t->state != ts_inactive && t->state != ts_blocked_on_reply) {
+    if (runnable(t)) {
         return;
     }
     cancel_ipc(t);
@@ -194,6 +196,34 @@ static bool decode_write_registers(invocation_t *inv, tcb_t *t)
     return true;
 }
 
+/* Flags: suspend the source, resume the target, copy the 18 frame registers
+ * (rip to r15), copy the integer ones (fs_base, gs_base). */
+static bool decode_copy_registers(invocation_t *inv, tcb_t *t)
+{
+    if (inv->length < 1 || inv->n_extra < 1) {
+        return fail(seL4_TruncatedMessage);
+    }
+    const cap_t *src_cap = &inv->extra[0]->cap;
+    if (src_cap->type != cap_thread) {
+        return fail_invalid_cap(1);
+    }
+    tcb_t *src = src_cap->obj;
+    word_t flags = inv->mr[0];
+    if (flags & 1) {
+        tcb_suspend(src);
+    }
+    if (flags & 4) {
+        memcpy(t->regs, src->regs, 18 * sizeof(word_t));
+    }
+    if (flags & 8) {
+        memcpy(&t->regs[18], &src->regs[18], 2 * sizeof(word_t));
+    }
+    if (flags & 2) {
+        tcb_resume(t);
+    }
+    return true;
+}
+
 static bool decode_bind(invocation_t *inv, tcb_t *t)
 {
     if (inv->n_extra < 1) {
@@ -244,6 +274,8 @@ bool decode_tcb(invocation_t *inv)
         return decode_read_registers(inv, t);
     case TCBWriteRegisters:
         return decode_write_registers(inv, t);
+    case TCBCopyRegisters:
+        return decode_copy_registers(inv, t);
     case TCBSuspend:
         tcb_suspend(t);
         return true;

@@ -381,3 +381,13 @@ seL4_Error seL4_TCB_SetTLSBase(seL4_TCB _service, seL4_Word tls_base)
     const seL4_Word mrs[] = {tls_base};
     return invoke(_service, TCBSetTLSBase, 0, NO_CAPS, 1, mrs);
 }
+
+seL4_Error seL4_TCB_CopyRegisters(seL4_TCB _service, seL4_TCB source, seL4_Bool suspend_source,
+                                  seL4_Bool resume_target, seL4_Bool transfer_frame, seL4_Bool transfer_integer,
+                                  seL4_Uint8 arch_flags)
+{
+    const seL4_CPtr caps[] = {source};
+    const seL4_Word mrs[] = {(suspend_source & 1) | (resume_target & 1) << 1 | (transfer_frame & 1) << 2 |
+                             (transfer_integer & 1) << 3 | (seL4_Word)arch_flags << 8};
+    return INVOKE(_service, TCBCopyRegisters, caps, mrs);
+}

@@ -163,6 +163,9 @@ seL4_Error seL4_TCB_ReadRegisters(seL4_TCB _service, seL4_Bool suspend_source, s
                                   seL4_UserContext *regs);
 seL4_Error seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool resume_target, seL4_Uint8 arch_flags,
                                    seL4_Word count, seL4_UserContext *regs);
+seL4_Error seL4_TCB_CopyRegisters(seL4_TCB _service, seL4_TCB source, seL4_Bool suspend_source,
+                                  seL4_Bool resume_target, seL4_Bool transfer_frame, seL4_Bool transfer_integer,
+                                  seL4_Uint8 arch_flags);
 seL4_Error seL4_TCB_Configure(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
                               seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data,
                               seL4_Word buffer, seL4_CPtr bufferFrame);
