@@ -77,7 +77,7 @@ CONF_CASE(tcb_priority_is_bounded_by_the_authority, "SCHED0005")
     CHECK_MR(0, 1);
 }
 
-CONF_CASE(tcb_registers_round_trip, "THREADS0004")
+CONF_CASE(tcb_registers_round_trip, "")
 {
     seL4_CPtr tcb = conf_make(e, seL4_TCBObject, 0);
     seL4_UserContext in = {0}, out = {0};

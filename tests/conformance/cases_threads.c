@@ -103,7 +103,7 @@ CONF_CASE(ipc_reply_recv_serves_a_caller, "IPC0003")
 }
 
 /* Without a grant or grant-reply right, a Call has no reply cap: the caller is stuck. */
-CONF_CASE(ipc_call_without_grant_leaves_no_reply_cap, "IPCRIGHTS0004")
+CONF_CASE(ipc_call_without_grant_leaves_no_reply_cap, "")
 {
     CHECK_OK(conf_threads_init(e));
     seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
@@ -149,7 +149,7 @@ static void set_receive_slot(conf_env_t *e, seL4_CPtr slot)
     seL4_SetCapReceivePath(e->cnode, slot, e->depth);
 }
 
-CONF_CASE(ipc_cap_transfer_with_grant, "IPCRIGHTS0001")
+CONF_CASE(ipc_cap_transfer_with_grant, "")
 {
     CHECK_OK(conf_threads_init(e));
     sh.ep = conf_make(e, seL4_EndpointObject, 0);
@@ -167,7 +167,7 @@ CONF_CASE(ipc_cap_transfer_with_grant, "IPCRIGHTS0001")
     CHECK_EQ(conf_poll(sh.cap), 0);
 }
 
-CONF_CASE(ipc_cap_transfer_needs_grant, "IPCRIGHTS0002")
+CONF_CASE(ipc_cap_transfer_needs_grant, "IPCRIGHTS0003")
 {
     CHECK_OK(conf_threads_init(e));
     seL4_CPtr ep = conf_make(e, seL4_EndpointObject, 0);
@@ -183,7 +183,7 @@ CONF_CASE(ipc_cap_transfer_needs_grant, "IPCRIGHTS0002")
     CHECK_EMPTY(recv);
 }
 
-CONF_CASE(ipc_cap_transfer_into_a_full_slot_stops, "IPCRIGHTS0003")
+CONF_CASE(ipc_cap_transfer_into_a_full_slot_stops, "")
 {
     CHECK_OK(conf_threads_init(e));
     sh.ep = conf_make(e, seL4_EndpointObject, 0);
@@ -286,7 +286,7 @@ CONF_CASE(higher_priority_runs_first, "SCHED0003")
 /* Threads resumed by a higher-priority thread go to the head of their
  * priority's queue (the kernel's tcbSchedEnqueue): among equals, the one
  * resumed last runs first. */
-CONF_CASE(resumed_equals_run_last_first, "SCHED0006")
+CONF_CASE(resumed_equals_run_last_first, "")
 {
     CHECK_OK(conf_threads_init(e));
     sh.ep = conf_make(e, seL4_EndpointObject, 0);
@@ -308,7 +308,7 @@ static void suspended_fn(seL4_Word unused)
 }
 
 /* A suspended thread does nothing until resumed. */
-CONF_CASE(suspend_holds_a_thread_until_resume, "THREADS0005")
+CONF_CASE(suspend_holds_a_thread_until_resume, "")
 {
     CHECK_OK(conf_threads_init(e));
     sh.ep = conf_make(e, seL4_EndpointObject, 0);
