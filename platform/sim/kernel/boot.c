@@ -206,11 +206,8 @@ seL4_BootInfo *sim_boot_kernel(void)
     bi->empty.start = slot;
     bi->empty.end = BIT(sim_machine.cnode_bits);
 
-    ksim.bootinfo = bi;
-    ksim.root_cnode = &cnode[seL4_CapInitThreadCNode];
     sim_self = t;
     ksim.cur = t;
-    ksim.host_threads = 1;
     vmfault_install();
     seL4_SetIPCBuffer(ipc);
     return bi;

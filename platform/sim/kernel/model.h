@@ -206,14 +206,11 @@ typedef struct kernel {
     tcb_t *cur;           /* the thread that has the CPU; NULL when idle */
     tcb_t *ready_head[256], *ready_tail[256]; /* runnable threads other than cur, by priority */
     uint64_t ready_bitmap[4];                  /* which priorities have a ready thread */
-    unsigned host_threads; /* threads that got a host thread, the root's included */
     bool devices_may_interrupt; /* a device thread may yet raise an interrupt */
     syscall_error_t err;
     word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
     irq_t irqs[256];
     asid_pool_t *asid_table[BIT(seL4_NumASIDPoolsBits)];
-    seL4_BootInfo *bootinfo;
-    cte_t *root_cnode;
 } kernel_t;
 
 extern kernel_t ksim;

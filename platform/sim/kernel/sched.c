@@ -123,7 +123,6 @@ void sched_start(tcb_t *t)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     t->host_started = pthread_create(&h, &attr, host_thread, t) == 0;
     pthread_attr_destroy(&attr);
-    ksim.host_threads++;
 }
 
 /* Called by the thread that made the system call, with the lock held, on its

@@ -72,9 +72,7 @@ void seL4_SetTLSBase(seL4_Word tls_base);
 
 /* Debug system calls (KernelDebugBuild / KernelPrinting). */
 void seL4_DebugPutChar(char c);
-void seL4_DebugHalt(void);
 seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap);
-void seL4_DebugNameThread(seL4_CPtr tcb, const char *name);
 
 /* Object invocations. */
 seL4_Error seL4_Untyped_Retype(seL4_Untyped _service, seL4_Word type, seL4_Word size_bits, seL4_CNode root,
