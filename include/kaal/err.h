@@ -15,6 +15,8 @@ typedef enum kaal_err {
     KAAL_E_NO_DEVICE,      /* no device untyped covers the physical range */
     KAAL_E_ELF,            /* a malformed or unsupported ELF image */
     KAAL_E_MANIFEST,       /* a system description with an error (file:line:col says where) */
+    KAAL_E_QUOTA,          /* the component's memory quota would be exceeded */
+    KAAL_E_LAYOUT,         /* an image overlaps the component's fixed layout, or needs too many pages */
     KAAL_E_BOOTINFO_NODES, /* bootinfo: node id and count are inconsistent */
     KAAL_E_BOOTINFO_REGION,   /* bootinfo: a slot region is inverted or exceeds the CNode */
     KAAL_E_BOOTINFO_OVERLAP,  /* bootinfo: two slot regions overlap */

@@ -22,5 +22,7 @@ seL4_Error uart16550_putc(uart16550_t *u, char c);
 seL4_Error uart16550_puts(uart16550_t *u, const char *s);
 /* Sets the interrupt-enable register. */
 seL4_Error uart16550_set_interrupts(uart16550_t *u, seL4_Word ier);
+/* Reads and drops every received byte waiting; returns how many. */
+unsigned long uart16550_drain_input(uart16550_t *u);
 /* Reads the interrupt-identification register (reading clears a transmit-empty interrupt). */
 seL4_Word uart16550_interrupt_id(uart16550_t *u);

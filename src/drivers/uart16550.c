@@ -2,7 +2,9 @@
 #include <kaal/uart16550.h>
 
 enum { THR = 0, IER = 1, IIR = 2, LSR = 5 };
+#define LSR_DR 0x01 /* a received byte is waiting */
 #define LSR_THRE 0x20
+#define RBR 0
 
 seL4_Error uart16550_init(uart16550_t *u, seL4_CPtr port, seL4_Word base)
 {
@@ -54,4 +56,17 @@ seL4_Error uart16550_puts(uart16550_t *u, const char *s)
         }
     }
     return seL4_NoError;
+}
+
+unsigned long uart16550_drain_input(uart16550_t *u)
+{
+    unsigned long n = 0;
+    for (;;) {
+        seL4_X86_IOPort_In8_t lsr = seL4_X86_IOPort_In8(u->port, (seL4_Uint16)(u->base + LSR));
+        if (lsr.error != seL4_NoError || !(lsr.result & LSR_DR)) {
+            return n;
+        }
+        seL4_X86_IOPort_In8(u->port, (seL4_Uint16)(u->base + RBR));
+        n++;
+    }
 }

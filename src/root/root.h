@@ -1,17 +1,23 @@
 /* The root task, common to both platforms: boot, then serve. */
 #pragma once
 
-#include <sel4/sel4.h>
-
-#include <kaal/broker.h>
-
 #include <stddef.h>
+#include <sel4/sel4.h>
+#include <kaal/broker.h>
+#include <kaal/manifest.h>
 
 /* Runs the root task on the bootinfo and its boot archive (CPIO); returns its exit status (0: success). */
 int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size);
 
-/* Parses, checks and lists the system description from the boot archive; 0 if it can start. */
-int root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size);
+/* Parses, checks and lists the system description from the boot archive; NULL if it cannot start. */
+const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size);
+
+/* Builds and starts the system's components, then serves them until every
+ * component without devices has ended; returns the root task's status. */
+int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size);
 
 /* Checks memory and devices with the broker's own means; 0 if all is well. */
 int root_devices_check(broker_t *b);
+
+/* One line describing a fault message (the label and message registers just received). */
+void root_fault_describe(seL4_MessageInfo_t info, char *buf, size_t size);

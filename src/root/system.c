@@ -28,20 +28,20 @@ static void print_component(const manifest_component_t *c)
     rt_printf("\n");
 }
 
-int root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size)
+const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size)
 {
     cpio_entry_t file;
     int found = cpio_find(archive, size, SYSTEM_FILE, &file);
     if (found != 1) {
         rt_printf("kaal: no %s in the boot archive (%d)\n", SYSTEM_FILE, found);
-        return 1;
+        return 0;
     }
     manifest_t *m = &system_description;
     manifest_error_t err;
     if (manifest_parse(file.data, file.size, SYSTEM_FILE, m, &err) != KAAL_OK ||
         manifest_check_devices(m, bi, SYSTEM_FILE, &err) != KAAL_OK) {
         rt_printf("%s\nkaal: system refused; nothing started\n", err.message);
-        return 1;
+        return 0;
     }
     rt_printf("System '%s': %u components, %u channels\n", m->name, m->ncomponents, m->nchannels);
     for (unsigned i = 0; i < m->ncomponents; i++) {
@@ -52,5 +52,5 @@ int root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size)
         rt_printf("  channel %s -> %s, %lu KiB\n", m->components[ch->from].name, m->components[ch->to].name,
                   (unsigned long)(ch->size >> 10));
     }
-    return 0;
+    return m;
 }

@@ -22,7 +22,7 @@ out=$("$root" 2>&1)
 status=$?
 check "boots" "$out" "Capability broker initialized"
 check "devices" "$out" "Devices: ok;"
-check "system" "$out" "System 'demo': 4 components, 4 channels"
+check "system" "$out" "System 'demo': 5 components, 6 channels"
 check "grants listed" "$out" "ioports 0x3f8-0x3ff  irq 4"
 check "exit status 0" "status $status" "status 0"
 
@@ -31,7 +31,7 @@ sed 's/irq       2 /irq       4 /' "$(dirname "$0")/../../systems/demo.system" >
 "$mkcpio" "$work/bad.cpio" "$work/demo.system"
 out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
 status=$?
-check "impossible grant refused" "$out" "demo.system:21:15: component 'timer': irq 4 is also given to 'serial' at line 12"
+check "impossible grant refused" "$out" "demo.system:22:15: component 'timer': irq 4 is also given to 'serial' at line 13"
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
 

@@ -91,7 +91,7 @@ static void demo_system_parses(void **state)
     (void)state;
     assert_int_equal(manifest_parse(demo, demo_len, "demo.system", &m, &err), KAAL_OK);
     assert_string_equal(m.name, "demo");
-    assert_int_equal(m.ncomponents, 4);
+    assert_int_equal(m.ncomponents, 5);
     const manifest_component_t *serial = &m.components[0], *timer = &m.components[1];
     assert_string_equal(serial->name, "serial");
     assert_string_equal(serial->image, "serial.elf");
@@ -110,9 +110,11 @@ static void demo_system_parses(void **state)
     assert_int_equal(timer->irqs[0], 2); /* the PIT's ISA IRQ 0 is IOAPIC pin 2 */
     assert_string_equal(m.components[2].name, "client1");
     assert_string_equal(m.components[3].name, "client2");
-    assert_int_equal(m.nchannels, 4);
-    const unsigned ends[4][2] = {{2, 0}, {3, 0}, {1, 2}, {1, 3}};
-    for (unsigned i = 0; i < 4; i++) {
+    assert_string_equal(m.components[4].name, "crasher");
+    assert_int_equal(m.components[4].fault, FAULT_RESTART);
+    assert_int_equal(m.nchannels, 6);
+    const unsigned ends[6][2] = {{2, 0}, {3, 0}, {1, 0}, {4, 0}, {1, 2}, {1, 3}};
+    for (unsigned i = 0; i < 6; i++) {
         assert_int_equal(m.channels[i].from, ends[i][0]);
         assert_int_equal(m.channels[i].to, ends[i][1]);
         assert_int_equal(m.channels[i].size, 4096);

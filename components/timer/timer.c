@@ -1,0 +1,55 @@
+/*
+ * The timer: runs the PIT's counter 0 as a rate generator and, every
+ * TICKS_PER_EVENT interrupts, sends each reader of its channels a tick record.
+ */
+#include <kaal/rt.h>
+#include <kaal/runtime.h>
+#include <kaal/tick.h>
+
+#define PIT_HZ 1193182u
+#define TICK_HZ 100u
+#define TICKS_PER_EVENT 10u
+#define PIT_COUNTER0 0x40
+#define PIT_MODE 0x43
+#define PIT_MODE_RATE 0x34 /* counter 0, low byte then high byte, mode 2 */
+
+static seL4_Error pit_start(seL4_CPtr port)
+{
+    unsigned divisor = PIT_HZ / TICK_HZ;
+    seL4_Error e = seL4_X86_IOPort_Out8(port, PIT_MODE, PIT_MODE_RATE);
+    if (e == seL4_NoError) {
+        e = seL4_X86_IOPort_Out8(port, PIT_COUNTER0, divisor & 0xff);
+    }
+    return e == seL4_NoError ? seL4_X86_IOPort_Out8(port, PIT_COUNTER0, divisor >> 8) : e;
+}
+
+static void publish(const kaal_info_t *info, uint64_t ticks)
+{
+    kaal_tick_t t = {.ticks = ticks, .hz = TICK_HZ};
+    for (uint32_t i = 0; i < info->nchannels; i++) {
+        if (info->channels[i].role == KAAL_CHANNEL_WRITER && rt_strcmp(info->channels[i].peer, "serial") != 0) {
+            kaal_channel_send(&info->channels[i], &t, sizeof(t));
+        }
+    }
+}
+
+int component_main(const kaal_info_t *info)
+{
+    kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
+    if (info->nioports < 1 || info->nirqs < 1 || pit_start(info->ioports[0].cap) != seL4_NoError) {
+        kaal_printf("%s: no PIT to drive\n", info->name);
+        return 1;
+    }
+    kaal_printf("%s: PIT counter 0 at %u Hz on IRQ pin %lu; a tick record every %u interrupts\n", info->name,
+                TICK_HZ, (unsigned long)info->irqs[0].pin, TICKS_PER_EVENT);
+    uint64_t ticks = 0;
+    for (;;) {
+        seL4_Word bits = kaal_wait();
+        if (bits & (1ul << info->irqs[0].bit)) {
+            seL4_IRQHandler_Ack(info->irqs[0].handler);
+            if (++ticks % TICKS_PER_EVENT == 0) {
+                publish(info, ticks);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/*
+ * The contract between the broker and a component: where a component finds
+ * its capabilities, what its address space looks like when it starts, and
+ * the information page that describes its grants. The broker builds a
+ * component to this layout (src/broker/component.c); the component runtime
+ * (src/component) reads it. docs/components.md explains it with an example.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <sel4/sel4.h>
+
+/*
+ * The initial CSpace: one CNode of 2^KAAL_CNODE_BITS slots whose cap carries
+ * a guard of the remaining bits, so a cptr is the plain slot index.
+ */
+#define KAAL_CNODE_BITS 8
+enum kaal_cap {
+    KAAL_CAP_NULL = 0,
+    KAAL_CAP_CNODE = 1,  /* its own CNode (with the guard) */
+    KAAL_CAP_VSPACE = 2, /* its PML4 */
+    KAAL_CAP_TCB = 3,    /* its thread */
+    KAAL_CAP_BROKER = 4, /* endpoint to the broker, badged with its id: RPC */
+    KAAL_CAP_NTFN = 5,   /* its notification: IRQs and channels set bits of the badge */
+    KAAL_CAP_FAULT = 6,  /* its fault endpoint (the kernel uses it, the component need not) */
+    KAAL_CAP_FIRST_FREE = 8, /* grants start here: IO ports, IRQ handlers, channel signals */
+};
+
+/* The fixed part of the address space; ELF segments go where they are linked, below KAAL_INFO_VADDR. */
+#define KAAL_INFO_VADDR 0x10000000ul   /* the information page, read-only */
+#define KAAL_IPCBUF_VADDR 0x10001000ul /* the IPC buffer */
+#define KAAL_STACK_TOP 0x20000000ul    /* the stack grows down from here; the page below it stays unmapped */
+#define KAAL_CHANNEL_VADDR 0x30000000ul /* channels, each followed by an unmapped page */
+#define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
+
+#define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
+#define KAAL_INFO_VERSION 1u
+#define KAAL_NAME_MAX 32
+#define KAAL_MAX_IOPORTS 4
+#define KAAL_MAX_IRQS 4
+#define KAAL_MAX_CHANNELS 8
+
+typedef enum { KAAL_CHANNEL_WRITER = 1, KAAL_CHANNEL_READER = 2 } kaal_channel_role_t;
+
+typedef struct kaal_ioport_grant {
+    seL4_Word first, last; /* inclusive */
+    seL4_Word cap;         /* an IO port cap for the range */
+} kaal_ioport_grant_t;
+
+typedef struct kaal_irq_grant {
+    seL4_Word pin;     /* IOAPIC pin */
+    seL4_Word handler; /* IRQ handler cap: Ack it after each interrupt */
+    seL4_Word bit;     /* the badge bit the interrupt sets in KAAL_CAP_NTFN */
+} kaal_irq_grant_t;
+
+typedef struct kaal_channel_grant {
+    seL4_Word vaddr, size; /* the shared ring (a kaal_ring_t) */
+    seL4_Word signal;      /* cap that signals the peer (its notification, badged with the peer's bit) */
+    seL4_Word bit;         /* the badge bit the peer's signals set in KAAL_CAP_NTFN */
+    uint32_t role;         /* kaal_channel_role_t: this component's end */
+    char peer[KAAL_NAME_MAX];
+} kaal_channel_grant_t;
+
+typedef struct kaal_info {
+    uint64_t magic;   /* KAAL_INFO_MAGIC */
+    uint32_t version; /* KAAL_INFO_VERSION */
+    uint32_t id;      /* the component's index in its system, also its RPC badge */
+    uint32_t generation; /* 0 on the first start, one more on each restart */
+    uint32_t nioports, nirqs, nchannels;
+    char name[KAAL_NAME_MAX];
+    seL4_Word ipc_buffer, stack_bottom, stack_top;
+    kaal_ioport_grant_t ioports[KAAL_MAX_IOPORTS];
+    kaal_irq_grant_t irqs[KAAL_MAX_IRQS];
+    kaal_channel_grant_t channels[KAAL_MAX_CHANNELS];
+} kaal_info_t;
+
+_Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");
+
+/*
+ * RPC to the broker (protocol version 1): the label says what, the message
+ * registers carry the arguments, the reply's label is a kaal_err_t.
+ */
+#define KAAL_RPC_VERSION 1u
+enum kaal_rpc_label {
+    KAAL_RPC_EXIT = 1, /* MR0: exit status. No reply: the broker reclaims the component. */
+};
+
+/* Badges on the broker's endpoint: the component's id, and a bit that marks its fault endpoint. */
+#define KAAL_BADGE_FAULT (1ul << 32)

@@ -1,0 +1,422 @@
+/*
+ * Building a component from its ELF image, every step an seL4 invocation:
+ * objects from the untyped allocator, a guarded CNode filled to the layout of
+ * include/kaal/component.h, segments copied into fresh frames through a
+ * window in the broker's own address space, a stack under a guard page, the
+ * IPC buffer, granted devices, and the TCB.
+ */
+#include <kaal/device.h>
+#include <kaal/rt.h>
+#include <kaal/spawn.h>
+
+#define PAGE 0x1000ul
+#define SPAWN_WINDOW (BROKER_VSPACE_BASE + (4ul << 20)) /* where frames are filled before they move */
+#define INFO_FRAME 0
+#define IPCBUF_FRAME 1
+
+static seL4_Word page_down(seL4_Word v)
+{
+    return v & ~(PAGE - 1);
+}
+
+static seL4_Word page_up(seL4_Word v)
+{
+    return (v + PAGE - 1) & ~(PAGE - 1);
+}
+
+seL4_Word spawn_bytes(const component_t *c)
+{
+    return c->bytes + (seL4_Word)c->vs.ntables * PAGE;
+}
+
+seL4_Word spawn_broker_slots(const component_t *c)
+{
+    seL4_Word n = c->nframes + c->vs.ntables;
+    const kaal_obj_t *objs[] = {&c->cnode, &c->pml4, &c->tcb, &c->ntfn};
+    for (unsigned i = 0; i < 4; i++) {
+        n += objs[i]->cap != 0;
+    }
+    return n;
+}
+
+/* An object charged to the component's memory quota. */
+static kaal_err_t alloc_obj(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o)
+{
+    kaal_err_t err = untyped_alloc(&b->mem, type, user_bits, o);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    c->bytes += 1ul << o->size_bits;
+    if (spawn_bytes(c) > c->desc->memory) {
+        c->bytes -= 1ul << o->size_bits;
+        untyped_free(&b->mem, o);
+        o->cap = 0;
+        return KAAL_E_QUOTA;
+    }
+    return KAAL_OK;
+}
+
+static kaal_err_t kernel(component_t *c, seL4_Error e)
+{
+    c->invocations++;
+    return e == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
+}
+
+/* Mints src (a cap in the broker's CSpace) into slot `slot` of the component's CNode. */
+static kaal_err_t give(broker_t *b, component_t *c, seL4_Word slot, seL4_CPtr src, seL4_CapRights_t rights,
+                       seL4_Word badge)
+{
+    return kernel(c, seL4_CNode_Mint(c->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, src, b->slots.depth,
+                                     rights, badge));
+}
+
+/* Moves a cap from a broker slot into the component's next free slot, freeing the broker slot. */
+static kaal_err_t hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot)
+{
+    *slot = c->next_slot;
+    kaal_err_t err = kernel(c, seL4_CNode_Move(c->cnode.cap, c->next_slot, KAAL_CNODE_BITS, b->slots.root, src,
+                                               b->slots.depth));
+    if (err == KAAL_OK) {
+        c->next_slot++;
+        cspace_slot_free(&b->slots, src);
+    } else {
+        seL4_CNode_Delete(b->slots.root, src, b->slots.depth);
+        cspace_slot_free(&b->slots, src);
+    }
+    return err;
+}
+
+static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
+{
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
+    kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, guard);
+    if (err == KAAL_OK) {
+        err = give(b, c, KAAL_CAP_VSPACE, c->pml4.cap, seL4_AllRights, 0);
+    }
+    if (err == KAAL_OK) {
+        err = give(b, c, KAAL_CAP_TCB, c->tcb.cap, seL4_AllRights, 0);
+    }
+    if (err == KAAL_OK) {
+        err = give(b, c, KAAL_CAP_BROKER, ep, seL4_CapRights_new(1, 0, 0, 1), c->id);
+    }
+    if (err == KAAL_OK) {
+        err = give(b, c, KAAL_CAP_NTFN, c->ntfn.cap, seL4_AllRights, 0);
+    }
+    if (err == KAAL_OK) {
+        err = give(b, c, KAAL_CAP_FAULT, ep, seL4_CapRights_new(1, 0, 0, 1), c->id | KAAL_BADGE_FAULT);
+    }
+    c->next_slot = KAAL_CAP_FIRST_FREE;
+    return err;
+}
+
+/* New frames for [vaddr, vaddr + n pages), recorded in c->frames from index *first. */
+static kaal_err_t new_frames(broker_t *b, component_t *c, seL4_Word n, unsigned *first)
+{
+    if (c->nframes + n > SPAWN_MAX_FRAMES) {
+        return KAAL_E_LAYOUT;
+    }
+    *first = c->nframes;
+    for (seL4_Word i = 0; i < n; i++) {
+        kaal_err_t err = alloc_obj(b, c, seL4_X86_4K, 0, &c->frames[c->nframes]);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        c->nframes++;
+    }
+    return KAAL_OK;
+}
+
+static kaal_err_t map_frames(component_t *c, unsigned first, seL4_Word n, seL4_Word vaddr, seL4_CapRights_t rights)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        kaal_err_t err = vspace_map(&c->vs, c->frames[first + i].cap, vaddr + i * PAGE, seL4_PageBits, rights,
+                                    seL4_X86_Default_VMAttributes);
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
+    return KAAL_OK;
+}
+
+/* Maps frames [first, first + n) into the broker's window, so they can be written. */
+static kaal_err_t window_open(broker_t *b, component_t *c, unsigned first, seL4_Word n)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        kaal_err_t err = vspace_map(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits,
+                                    seL4_ReadWrite, seL4_X86_Default_VMAttributes);
+        if (err != KAAL_OK) {
+            while (i-- > 0) {
+                vspace_unmap(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits);
+            }
+            return err;
+        }
+    }
+    return KAAL_OK;
+}
+
+static void window_close(broker_t *b, component_t *c, unsigned first, seL4_Word n)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        vspace_unmap(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits);
+    }
+}
+
+/* One segment: reserve its pages, fill fresh frames with its file bytes (the rest stays zero), map them. */
+static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *img, const elf_segment_t *s)
+{
+    seL4_Word start = page_down(s->vaddr), end = page_up(s->vaddr + s->memsz), n = (end - start) / PAGE;
+    if (end > KAAL_IMAGE_LIMIT || n > SPAWN_MAX_FRAMES) {
+        return KAAL_E_LAYOUT;
+    }
+    unsigned first;
+    kaal_err_t err = vspace_reserve(&c->vs, start, end - start);
+    if (err == KAAL_OK) {
+        err = new_frames(b, c, n, &first);
+    }
+    if (err == KAAL_OK && s->filesz) {
+        err = window_open(b, c, first, n);
+        if (err == KAAL_OK) {
+            uint8_t *window = (uint8_t *)SPAWN_WINDOW;
+            rt_memcpy(window + (s->vaddr - start), img->data + s->offset, s->filesz);
+            window_close(b, c, first, n);
+        }
+    }
+    return err == KAAL_OK ? map_frames(c, first, n, start, elf_segment_rights(s)) : err;
+}
+
+static kaal_err_t load_image(broker_t *b, component_t *c, const elf_image_t *img)
+{
+    for (unsigned i = 0; i < img->nsegments; i++) {
+        kaal_err_t err = load_segment(b, c, img, &img->segments[i]);
+        if (err != KAAL_OK) {
+            return err == KAAL_E_NOT_RESERVED ? KAAL_E_LAYOUT : err;
+        }
+    }
+    c->entry = img->entry;
+    return KAAL_OK;
+}
+
+/* The information page and the IPC buffer, then the stack with an unmapped page below it. */
+static kaal_err_t build_fixed(broker_t *b, component_t *c)
+{
+    seL4_Word stack = c->desc->stack, guard_start = KAAL_STACK_TOP - stack - PAGE;
+    unsigned first;
+    kaal_err_t err = vspace_reserve(&c->vs, KAAL_INFO_VADDR, 2 * PAGE);
+    if (err == KAAL_OK) {
+        err = new_frames(b, c, 2, &first);
+    }
+    if (err == KAAL_OK) {
+        err = map_frames(c, IPCBUF_FRAME, 1, KAAL_IPCBUF_VADDR, seL4_ReadWrite);
+    }
+    if (err == KAAL_OK) {
+        err = vspace_reserve(&c->vs, guard_start, KAAL_STACK_TOP - guard_start);
+    }
+    if (err == KAAL_OK) {
+        err = new_frames(b, c, stack / PAGE, &first);
+    }
+    if (err == KAAL_OK) {
+        err = map_frames(c, first, stack / PAGE, KAAL_STACK_TOP - stack, seL4_ReadWrite);
+    }
+    c->info.ipc_buffer = KAAL_IPCBUF_VADDR;
+    c->info.stack_bottom = KAAL_STACK_TOP - stack;
+    c->info.stack_top = KAAL_STACK_TOP;
+    return err;
+}
+
+static kaal_err_t grant_ioports(broker_t *b, component_t *c)
+{
+    for (unsigned i = 0; i < c->desc->nioports; i++) {
+        const manifest_range_t *r = &c->desc->ioports[i];
+        seL4_CPtr cap;
+        kaal_err_t err = device_ioport(b, r->first, r->last, &cap);
+        kaal_ioport_grant_t *g = &c->info.ioports[i];
+        c->invocations++;
+        if (err == KAAL_OK) {
+            err = hand_over(b, c, cap, &g->cap);
+        }
+        if (err != KAAL_OK) {
+            return err;
+        }
+        g->first = r->first;
+        g->last = r->last;
+        c->info.nioports = i + 1;
+    }
+    return KAAL_OK;
+}
+
+/* Each IRQ signals the component's notification with a bit of its own; the vector is the pin. */
+static kaal_err_t grant_irqs(broker_t *b, component_t *c)
+{
+    for (unsigned i = 0; i < c->desc->nirqs; i++) {
+        kaal_irq_grant_t *g = &c->info.irqs[i];
+        seL4_CPtr badged, handler;
+        g->pin = c->desc->irqs[i];
+        g->bit = c->next_bit++;
+        kaal_err_t err = cspace_slot_alloc(&b->slots, &badged);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        err = kernel(c, seL4_CNode_Mint(b->slots.root, badged, b->slots.depth, b->slots.root, c->ntfn.cap,
+                                        b->slots.depth, seL4_CanWrite, 1ul << g->bit));
+        if (err == KAAL_OK) {
+            err = device_irq_ioapic(b, g->pin, g->pin, badged, &handler);
+            c->invocations += 2;
+            seL4_CNode_Delete(b->slots.root, badged, b->slots.depth); /* the handler keeps its own copy */
+            c->invocations++;
+        }
+        cspace_slot_free(&b->slots, badged);
+        if (err == KAAL_OK) {
+            err = hand_over(b, c, handler, &g->handler);
+        }
+        if (err != KAAL_OK) {
+            return err;
+        }
+        c->info.nirqs = i + 1;
+    }
+    return KAAL_OK;
+}
+
+static kaal_err_t configure_tcb(broker_t *b, component_t *c)
+{
+    (void)b;
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
+    kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, guard, c->pml4.cap, 0,
+                                                  KAAL_IPCBUF_VADDR, c->frames[IPCBUF_FRAME].cap));
+    if (err == KAAL_OK) {
+        err = kernel(c, seL4_TCB_SetSchedParams(c->tcb.cap, seL4_CapInitThreadTCB, 0, c->desc->priority));
+    }
+    return err;
+}
+
+static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL4_CPtr ep, spawn_problem_t *why)
+{
+    static const struct {
+        seL4_Word type, bits;
+        size_t offset;
+    } objects[] = {
+        {seL4_CapTableObject, KAAL_CNODE_BITS, __builtin_offsetof(component_t, cnode)},
+        {seL4_X64_PML4Object, 0, __builtin_offsetof(component_t, pml4)},
+        {seL4_TCBObject, 0, __builtin_offsetof(component_t, tcb)},
+        {seL4_NotificationObject, 0, __builtin_offsetof(component_t, ntfn)},
+    };
+    why->step = "kernel objects";
+    for (unsigned i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+        kaal_err_t err = alloc_obj(b, c, objects[i].type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
+    why->step = "ASID";
+    kaal_err_t err = kernel(c, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, c->pml4.cap));
+    vspace_init(&c->vs, c->pml4.cap, &b->mem);
+    static const struct {
+        const char *step;
+        kaal_err_t (*run)(broker_t *, component_t *);
+    } steps[] = {
+        {"IO ports", grant_ioports},
+        {"IRQs", grant_irqs},
+        {"TCB", configure_tcb},
+    };
+    if (err == KAAL_OK) {
+        why->step = "CSpace";
+        err = fill_cspace(b, c, ep);
+    }
+    if (err == KAAL_OK) {
+        why->step = "information page, IPC buffer and stack"; /* first: they are frames[0] and [1] */
+        err = build_fixed(b, c);
+    }
+    if (err == KAAL_OK) {
+        why->step = "image";
+        err = load_image(b, c, img);
+    }
+    for (unsigned i = 0; err == KAAL_OK && i < sizeof(steps) / sizeof(steps[0]); i++) {
+        why->step = steps[i].step;
+        err = steps[i].run(b, c);
+    }
+    return err;
+}
+
+kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *desc, uint32_t id,
+                       const void *image, size_t image_size, seL4_CPtr ep, spawn_problem_t *why)
+{
+    uint32_t generation = c->generation;
+    rt_memset(c, 0, sizeof(*c));
+    c->desc = desc;
+    c->id = id;
+    c->generation = generation;
+    why->step = "ELF";
+    elf_image_t img;
+    kaal_err_t err = elf_parse(image, image_size, &img, &why->elf);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    seL4_Word inv0 = b->mem.invocations + b->vspace.invocations;
+    err = build(b, c, &img, ep, why);
+    c->invocations += b->mem.invocations + b->vspace.invocations - inv0 + c->vs.invocations;
+    if (err != KAAL_OK) {
+        spawn_destroy(b, c);
+        return err;
+    }
+    kaal_info_t *info = &c->info;
+    info->magic = KAAL_INFO_MAGIC;
+    info->version = KAAL_INFO_VERSION;
+    info->id = id;
+    info->generation = generation;
+    for (unsigned i = 0; i + 1 < KAAL_NAME_MAX && desc->name[i]; i++) {
+        info->name[i] = desc->name[i];
+    }
+    c->next_vaddr = KAAL_CHANNEL_VADDR;
+    c->state = COMPONENT_BUILT;
+    return KAAL_OK;
+}
+
+kaal_err_t spawn_start(broker_t *b, component_t *c)
+{
+    seL4_Word inv0 = b->mem.invocations + b->vspace.invocations + c->vs.invocations;
+    kaal_err_t err = window_open(b, c, INFO_FRAME, 1);
+    if (err == KAAL_OK) {
+        rt_memcpy((void *)SPAWN_WINDOW, &c->info, sizeof(c->info));
+        window_close(b, c, INFO_FRAME, 1);
+        err = map_frames(c, INFO_FRAME, 1, KAAL_INFO_VADDR, seL4_CanRead);
+    }
+    if (err == KAAL_OK) {
+        seL4_UserContext regs = {.rip = c->entry, .rsp = KAAL_STACK_TOP, .rdi = KAAL_INFO_VADDR};
+        err = kernel(c, seL4_TCB_WriteRegisters(c->tcb.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    }
+    c->invocations += b->mem.invocations + b->vspace.invocations + c->vs.invocations - inv0;
+    if (err == KAAL_OK) {
+        c->state = COMPONENT_RUNNING;
+    }
+    return err;
+}
+
+static void free_obj(broker_t *b, kaal_obj_t *o)
+{
+    if (o->cap) {
+        untyped_free(&b->mem, o);
+        o->cap = 0;
+    }
+}
+
+/* The thread goes first, so nothing runs while the rest is taken apart. Deleting
+ * the CNode deletes every cap in it (IO ports, IRQ handlers, channel frames). */
+void spawn_destroy(broker_t *b, component_t *c)
+{
+    free_obj(b, &c->tcb);
+    for (unsigned i = 0; i < c->nframes; i++) {
+        free_obj(b, &c->frames[i]);
+    }
+    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+        if (c->vs.tables[i].level) {
+            free_obj(b, &c->vs.tables[i].obj);
+            c->vs.tables[i].level = 0;
+        }
+    }
+    free_obj(b, &c->pml4);
+    free_obj(b, &c->ntfn);
+    free_obj(b, &c->cnode);
+    c->nframes = 0;
+    c->vs.ntables = 0;
+    c->bytes = 0;
+    c->state = COMPONENT_NONE;
+}

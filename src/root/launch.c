@@ -1,0 +1,219 @@
+/*
+ * Running a system: build every component the description lists (a
+ * component whose image is missing or refused is left out, and the rest
+ * go on), connect the channels, start them, then serve the broker's
+ * endpoint: exits and faults, with each component's fault policy. The
+ * root task stops serving when every component without devices has ended;
+ * drivers serve for as long as the system runs.
+ */
+#include <kaal/cpio.h>
+#include <kaal/rt.h>
+#include <kaal/spawn.h>
+#include "root.h"
+
+#define MAX_RESTARTS 3 /* a component that keeps faulting is stopped after this many restarts */
+
+typedef struct system {
+    broker_t *b;
+    const manifest_t *m;
+    const void *archive;
+    size_t archive_size;
+    kaal_obj_t ep; /* the broker's endpoint: RPC and faults, told apart by badge */
+    component_t comps[MANIFEST_MAX_COMPONENTS];
+    channel_t chans[MANIFEST_MAX_CHANNELS];
+    uint8_t connected[MANIFEST_MAX_CHANNELS];
+    unsigned restarts[MANIFEST_MAX_COMPONENTS];
+} system_t;
+
+static system_t sys;
+
+static const char *state_name(component_state_t s)
+{
+    static const char *const names[] = {"absent", "built", "running", "exited", "stopped"};
+    return names[s];
+}
+
+static int has_devices(const manifest_component_t *d)
+{
+    return d->nioports || d->nirqs || d->nmmio;
+}
+
+/* Builds component i; its badge (and info id) is i + 1, so no badge is 0. */
+static kaal_err_t build_one(system_t *s, unsigned i)
+{
+    const manifest_component_t *d = &s->m->components[i];
+    cpio_entry_t file;
+    if (cpio_find(s->archive, s->archive_size, d->image, &file) != 1) {
+        rt_printf("kaal: %s: no image %s in the boot archive; not started\n", d->name, d->image);
+        return KAAL_E_ELF;
+    }
+    spawn_problem_t why = {0, {0, 0}};
+    kaal_err_t err = spawn_build(s->b, &s->comps[i], d, i + 1, file.data, file.size, s->ep.cap, &why);
+    if (err == KAAL_E_ELF) {
+        rt_printf("kaal: %s: image %s refused: %s (%lu); not started\n", d->name, d->image, why.elf.reason,
+                  (unsigned long)why.elf.index);
+    } else if (err != KAAL_OK) {
+        rt_printf("kaal: %s: %s failed: %s; not started\n", d->name, why.step, kaal_err_str(err));
+    }
+    return err;
+}
+
+static void connect_all(system_t *s)
+{
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        const manifest_channel_t *mc = &s->m->channels[k];
+        component_t *from = &s->comps[mc->from], *to = &s->comps[mc->to];
+        if (from->state != COMPONENT_BUILT || to->state != COMPONENT_BUILT) {
+            rt_printf("kaal: channel %s -> %s left out: an end is not there\n", s->m->components[mc->from].name,
+                      s->m->components[mc->to].name);
+            continue;
+        }
+        kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size);
+        if (err == KAAL_OK) {
+            err = channel_connect(s->b, &s->chans[k], from, to);
+        }
+        if (err != KAAL_OK) {
+            rt_printf("kaal: channel %s -> %s left out: %s\n", from->desc->name, to->desc->name, kaal_err_str(err));
+            channel_destroy(s->b, &s->chans[k]);
+            continue;
+        }
+        s->connected[k] = 1;
+    }
+}
+
+/* After component i was rebuilt: its channels whose other end still runs. */
+static void reconnect(system_t *s, unsigned i)
+{
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        const manifest_channel_t *mc = &s->m->channels[k];
+        unsigned peer = mc->from == i ? mc->to : mc->from;
+        if (!s->connected[k] || (mc->from != i && mc->to != i) || s->comps[peer].state != COMPONENT_RUNNING) {
+            continue;
+        }
+        kaal_err_t err = channel_reconnect(s->b, &s->chans[k], &s->comps[i]);
+        if (err != KAAL_OK) {
+            rt_printf("kaal: %s: channel to %s not restored: %s\n", s->comps[i].desc->name,
+                      s->comps[peer].desc->name, kaal_err_str(err));
+        }
+    }
+}
+
+static void start(system_t *s, component_t *c)
+{
+    kaal_err_t err = spawn_start(s->b, c);
+    if (err != KAAL_OK) {
+        rt_printf("kaal: %s: start failed: %s\n", c->desc->name, kaal_err_str(err));
+        spawn_destroy(s->b, c);
+    }
+}
+
+static void print_table(const system_t *s)
+{
+    rt_printf("Components:\n  %-3s %-8s %-8s %4s %11s %7s %12s %10s %11s\n", "id", "name", "state", "prio",
+              "memory KiB", "quota", "broker slots", "own slots", "invocations");
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        const component_t *c = &s->comps[i];
+        const manifest_component_t *d = &s->m->components[i];
+        rt_printf("  %-3u %-8s %-8s %4u %11lu %7lu %12lu %10lu %11lu\n", i + 1, d->name, state_name(c->state),
+                  d->priority, (unsigned long)(spawn_bytes(c) >> 10), (unsigned long)(d->memory >> 10),
+                  (unsigned long)spawn_broker_slots(c), (unsigned long)(c->state ? c->next_slot - 1 : 0),
+                  (unsigned long)c->invocations);
+    }
+    rt_printf("  broker: %lu KiB of untyped memory free, %lu slots free\n", (unsigned long)(s->b->mem.free_bytes >> 10),
+              (unsigned long)cspace_free_count(&s->b->slots));
+}
+
+/* Takes a component apart and says what came back. */
+static void reclaim(system_t *s, component_t *c, component_state_t why)
+{
+    seL4_Word bytes = spawn_bytes(c), slots = spawn_broker_slots(c);
+    spawn_destroy(s->b, c);
+    c->state = why;
+    rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back; broker: %lu KiB, %lu slots free\n",
+              c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
+              (unsigned long)(s->b->mem.free_bytes >> 10), (unsigned long)cspace_free_count(&s->b->slots));
+}
+
+static void restart(system_t *s, unsigned i)
+{
+    component_t *c = &s->comps[i];
+    reclaim(s, c, COMPONENT_NONE);
+    s->restarts[i]++;
+    c->generation++;
+    if (build_one(s, i) != KAAL_OK) {
+        c->state = COMPONENT_STOPPED;
+        return;
+    }
+    reconnect(s, i);
+    start(s, c);
+    rt_printf("kaal: %s restarted (generation %u)\n", c->desc->name, c->generation);
+}
+
+static void on_fault(system_t *s, unsigned i, seL4_MessageInfo_t info)
+{
+    component_t *c = &s->comps[i];
+    char what[160];
+    root_fault_describe(info, what, sizeof(what));
+    rt_printf("kaal: %s faulted: %s\n", c->desc->name, what);
+    if (c->desc->fault == FAULT_RESTART && s->restarts[i] < MAX_RESTARTS) {
+        restart(s, i);
+    } else {
+        rt_printf("kaal: %s stopped (%s)\n", c->desc->name,
+                  c->desc->fault == FAULT_RESTART ? "too many restarts" : "its fault policy is stop");
+        reclaim(s, c, COMPONENT_STOPPED);
+    }
+}
+
+static unsigned clients_running(const system_t *s)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        n += s->comps[i].state == COMPONENT_RUNNING && !has_devices(&s->m->components[i]);
+    }
+    return n;
+}
+
+static void serve(system_t *s)
+{
+    while (clients_running(s) > 0) {
+        seL4_Word badge;
+        seL4_MessageInfo_t info = seL4_Recv(s->ep.cap, &badge);
+        seL4_Word id = badge & ~KAAL_BADGE_FAULT;
+        if (id == 0 || id > s->m->ncomponents || s->comps[id - 1].state != COMPONENT_RUNNING) {
+            continue; /* from a component that is gone */
+        }
+        component_t *c = &s->comps[id - 1];
+        if (badge & KAAL_BADGE_FAULT) {
+            on_fault(s, (unsigned)id - 1, info);
+        } else if (seL4_MessageInfo_get_label(info) == KAAL_RPC_EXIT) {
+            rt_printf("kaal: %s exited with status %ld\n", c->desc->name, (long)seL4_GetMR(0));
+            reclaim(s, c, COMPONENT_EXITED);
+        } else {
+            seL4_Reply(seL4_MessageInfo_new(KAAL_E_INVAL, 0, 0, 0));
+        }
+    }
+}
+
+int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size)
+{
+    system_t *s = &sys;
+    *s = (system_t){.b = b, .m = m, .archive = archive, .archive_size = size};
+    if (untyped_alloc(&b->mem, seL4_EndpointObject, 0, &s->ep) != KAAL_OK) {
+        rt_printf("kaal: no memory for the broker's endpoint\n");
+        return 1;
+    }
+    for (unsigned i = 0; i < m->ncomponents; i++) {
+        build_one(s, i);
+    }
+    connect_all(s);
+    for (unsigned i = 0; i < m->ncomponents; i++) {
+        if (s->comps[i].state == COMPONENT_BUILT) {
+            start(s, &s->comps[i]);
+        }
+    }
+    print_table(s);
+    serve(s);
+    rt_printf("kaal: every component without devices has ended; the drivers keep running\n");
+    print_table(s);
+    return 0;
+}
