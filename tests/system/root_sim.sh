@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # System test of the root task on the sim: it boots, checks its devices, and
-# starts the demo system's description; a broken description is refused
-# with its file:line:col. Ends with "N passed, N failed".
-# Usage: root_sim.sh ROOT_EXECUTABLE MKCPIO WORK_DIR
+# runs the demo system: every component in its own address space, clients
+# printing through the serial driver, the crasher's fault seen and the
+# crasher restarted, everything reclaimed. A broken description is refused
+# with its file:line:col; a malformed image leaves out its component only.
+# Ends with "N passed, N failed".
+# Usage: root_sim.sh ROOT_EXECUTABLE MKCPIO WORK_DIR COMPONENT_IMAGE_DIR
 set -u
-root=$1 mkcpio=$2 work=$3
+root=$1 mkcpio=$2 work=$3 images=$4
+system=$(dirname "$0")/../../systems/demo.system
 passed=0 failed=0
 mkdir -p "$work"
 
@@ -24,16 +28,39 @@ check "boots" "$out" "Capability broker initialized"
 check "devices" "$out" "Devices: ok;"
 check "system" "$out" "System 'demo': 5 components, 6 channels"
 check "grants listed" "$out" "ioports 0x3f8-0x3ff  irq 4"
+check "serial driver runs" "$out" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap 8), IRQ pin 4"
+check "timer runs" "$out" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
+for c in client1 client2; do
+    check "$c in its own address space" "$out" "$c: running in my own address space: code at 0x4001"
+    check "$c gets ticks" "$out" "$c: tick 3: 30 timer interrupts (300 ms)"
+    check "$c exits" "$out" "kaal: $c exited with status 0"
+done
+check "isolation: the fault is seen" "$out" "kaal: crasher faulted: VM fault: write at address 0xdead0000, ip 0x"
+check "the crasher is restarted" "$out" "crasher: restarted (generation 1), exiting cleanly"
+check "reclaimed exactly" "$out" "kaal: crasher reclaimed: 82 KiB and 21 broker slots back"
+check "the system ends" "$out" "kaal: every component without devices has ended; the drivers keep running"
 check "exit status 0" "status $status" "status 0"
 
 # An impossible grant: the serial driver's IRQ given to the timer too.
-sed 's/irq       2 /irq       4 /' "$(dirname "$0")/../../systems/demo.system" >"$work/demo.system"
+sed 's/irq       2 /irq       4 /' "$system" >"$work/demo.system"
 "$mkcpio" "$work/bad.cpio" "$work/demo.system"
 out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
 status=$?
 check "impossible grant refused" "$out" "demo.system:22:15: component 'timer': irq 4 is also given to 'serial' at line 13"
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
+
+# A malformed image: the clients' ELF cut short. They are left out; the rest runs.
+mkdir -p "$work/cut"
+cp "$system" "$images/serial.elf" "$images/timer.elf" "$images/crasher.elf" "$work/cut/"
+head -c 100 "$images/client.elf" >"$work/cut/client.elf"
+"$mkcpio" "$work/cut.cpio" "$work/cut/demo.system" "$work/cut/serial.elf" "$work/cut/timer.elf" \
+    "$work/cut/crasher.elf" "$work/cut/client.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/cut.cpio" "$root" 2>&1)
+status=$?
+check "malformed image refused" "$out" "kaal: client1: image client.elf refused: program headers outside the file (64); not started"
+check "the others run" "$out" "crasher: restarted (generation 1), exiting cleanly"
+check "exit status 0 without the clients" "status $status" "status 0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -151,16 +151,21 @@ static uint8_t uart_read(uart_t *u, unsigned reg)
     }
 }
 
-/* Channel 0 takes its count low byte first, then high (access mode 3, the one drivers use). */
+/* Channel 0 takes its count low byte first, then high (access mode 3, the one
+ * drivers use). Modes 2 and 3 repeat: the count reloads each time it runs out. */
 static struct {
-    bool high_next;
+    bool high_next, periodic, running;
+    bool armed; /* periodic, and its last interrupt was acknowledged: the next one is due */
 } pit;
 
 static void pit_write(unsigned reg, uint8_t v)
 {
     if (reg == 3) { /* command: a new mode for channel 0 restarts the byte order */
         if ((v >> 6) == 0) {
+            unsigned mode = (v >> 1) & 7;
             pit.high_next = false;
+            pit.running = false;
+            pit.periodic = (mode & 3) == 2 || (mode & 3) == 3; /* modes 2, 3 (and their aliases 6, 7) */
         }
         return;
     }
@@ -168,9 +173,32 @@ static void pit_write(unsigned reg, uint8_t v)
         return; /* channels 1 and 2 are not wired to anything here */
     }
     if (pit.high_next) {
+        pit.running = true;
         irq_raise_pin(SIM_PIT_PIN); /* the count runs out: simulated time passes at once */
     }
     pit.high_next = !pit.high_next;
+}
+
+/* A periodic PIT's next period may end once its last interrupt is acknowledged. */
+void device_irq_acked(int pin)
+{
+    if (pin == SIM_PIT_PIN && pit.periodic && pit.running) {
+        pit.armed = true;
+    }
+}
+
+/* Simulated time passes only while no thread can run: then it jumps to the
+ * next timer event. Work between ticks takes no time, as if the CPU were
+ * infinitely fast, and a thread that waits for ticks lets everything below
+ * it run first. */
+bool device_idle(void)
+{
+    if (!pit.armed) {
+        return false;
+    }
+    pit.armed = false;
+    irq_raise_pin(SIM_PIT_PIN);
+    return true;
 }
 
 void device_out(uint16_t port, unsigned width, uint32_t value)

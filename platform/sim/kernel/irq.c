@@ -112,6 +112,9 @@ bool decode_irq_handler(invocation_t *inv)
     case IRQAckIRQ:
         s->masked = false;
         deliver(irq); /* a level still raised comes straight back */
+        if (s->ioapic_pin >= 0) {
+            device_irq_acked(s->ioapic_pin);
+        }
         return true;
     case IRQSetIRQHandler: {
         if (inv->n_extra < 1) {

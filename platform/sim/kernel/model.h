@@ -140,6 +140,8 @@ typedef struct tcb {
     /* Its host thread. */
     pthread_cond_t cv;
     bool host_started;
+    bool destroyed;     /* its host thread ends the next time it wakes */
+    struct proc *proc;  /* the host process it runs in, if its vspace is not the root task's */
     char name[32];
 } tcb_t;
 
@@ -211,6 +213,7 @@ typedef struct kernel {
     word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
     irq_t irqs[256];
     asid_pool_t *asid_table[BIT(seL4_NumASIDPoolsBits)];
+    word_t unmap_epoch; /* counts unmaps outside the root task's vspace (component processes follow it) */
 } kernel_t;
 
 extern kernel_t ksim;
@@ -286,6 +289,8 @@ void vspace_boot_install(cap_t *c, paging_t *vs, word_t vaddr);
 void vspace_boot_assign(cap_t *pool, cap_t *pml4);
 void irq_handler_deleted(word_t irq);
 void irq_raise_pin(int pin); /* a device raises its IOAPIC pin (kernel lock held) */
+void device_irq_acked(int pin); /* devices.c: an IOAPIC pin's interrupt was acknowledged */
+bool device_idle(void);          /* devices.c: no thread can run; true if a device raised an interrupt */
 
 /* ipc.c */
 void ep_cancel_all(endpoint_t *ep);
@@ -298,6 +303,16 @@ void receive_signal(tcb_t *t, notification_t *n, bool blocking);
 void do_reply_slot(tcb_t *t, cte_t *slot);
 void cancel_ipc(tcb_t *t);
 bool send_fault_ipc(tcb_t *t);
+/* vmfault.c: a fault signal as the kernel's fault message (t->regs hold the
+ * thread's registers), and its delivery: returns when the thread is restarted. */
+void fault_set_message(tcb_t *t, int signo, int si_code, word_t addr, word_t err);
+void fault_deliver(tcb_t *self);
+/* proc.c: threads in address spaces other than the root task's run in host processes. */
+bool proc_wanted(const tcb_t *t);
+__attribute__((noreturn)) void proc_run(tcb_t *t); /* the thread's host thread serves its process, for as long as it lives */
+void proc_thread_destroyed(tcb_t *t);
+/* vspace.c: what vaddr maps to in a vspace (a PML4 cap): false if nothing. */
+bool vspace_translate(const cap_t *pml4, word_t vaddr, word_t *paddr, word_t *size, unsigned *vm_rights);
 void vmfault_install(void); /* host SIGSEGV becomes the faulting thread's VM fault */
 
 /* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */

@@ -400,10 +400,13 @@ static void destroy_cnode(cte_t *slots, word_t n)
 }
 
 /* Returns whether the TCB's memory must outlive it: a thread that ran has a
- * host thread still waiting on it, which never runs again. */
+ * host thread still waiting on it, which frees it when it wakes and ends. */
 static bool destroy_tcb(tcb_t *t)
 {
     tcb_suspend(t);
+    proc_thread_destroyed(t);
+    t->destroyed = true;
+    pthread_cond_signal(&t->cv);
     if (t->bound_ntfn) {
         t->bound_ntfn->bound_tcb = NULL;
         t->bound_ntfn = NULL;

@@ -82,9 +82,9 @@ static tcb_t *highest_ready(void)
 /* Hands the CPU to t (taking it off its queue) and wakes its host thread. */
 static void switch_to(tcb_t *t)
 {
-    sched_remove(t);
     ksim.cur = t;
     if (t) {
+        sched_remove(t);
         pthread_cond_signal(&t->cv);
     }
 }
@@ -140,6 +140,9 @@ void sched_wait_turn(tcb_t *self)
         }
         switch_to(best);
     }
+    if (!ksim.cur && !highest_ready()) {
+        device_idle(); /* the CPU is idle: simulated time moves on to the next timer event */
+    }
     if (!ksim.cur && !highest_ready() && !ksim.devices_may_interrupt) {
         fprintf(stderr, "sim: every thread is blocked or stopped, and no device can wake one: the system has "
                         "nothing left to run\n");
@@ -147,6 +150,12 @@ void sched_wait_turn(tcb_t *self)
         exit(3);
     }
     while (ksim.cur != self) {
+        if (self->destroyed) { /* its TCB is gone: the host thread, its last user, frees it and ends */
+            pthread_cond_destroy(&self->cv);
+            free(self);
+            pthread_mutex_unlock(&ksim.lock);
+            pthread_exit(NULL);
+        }
         pthread_cond_wait(&self->cv, &ksim.lock);
     }
 }
@@ -161,6 +170,10 @@ static void *host_thread(void *arg)
     }
     sim_self = t;
     t->state = ts_running; /* restarting a thread that never ran means starting it at rip */
+    if (proc_wanted(t)) {
+        pthread_mutex_unlock(&ksim.lock);
+        proc_run(t); /* never returns */
+    }
     seL4_SetIPCBuffer(ipc_buffer_host(t));
     void (*entry)(word_t, word_t, word_t, word_t) = (void (*)(word_t, word_t, word_t, word_t))t->regs[0];
     word_t rdi = t->regs[8], rsi = t->regs[7], rdx = t->regs[6], rcx = t->regs[5];

@@ -27,31 +27,58 @@ static const int context_regs[] = {REG_RIP, REG_RSP, REG_EFL, REG_RAX, REG_RBX, 
                                    REG_RBP, REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
 #define N_CONTEXT_REGS (sizeof(context_regs) / sizeof(context_regs[0]))
 
-static void fault_message(tcb_t *t, const siginfo_t *info, const ucontext_t *uc)
+/* The x86 exception each fault signal stands for, when it is not a page fault. */
+static word_t exception_vector(int signo)
 {
-    const greg_t *g = uc->uc_mcontext.gregs;
-    if (info->si_code == SI_KERNEL) { /* a general-protection trap, not a page fault */
-        t->fault_label = seL4_Fault_UserException;
-        t->fault_msg[seL4_UserException_FaultIP] = (word_t)g[REG_RIP];
-        t->fault_msg[seL4_UserException_SP] = (word_t)g[REG_RSP];
-        t->fault_msg[seL4_UserException_FLAGS] = (word_t)g[REG_EFL];
-        t->fault_msg[seL4_UserException_Number] = X86_GENERAL_PROTECTION;
-        t->fault_msg[seL4_UserException_Code] = (word_t)g[REG_ERR];
-        t->fault_len = seL4_UserException_Length;
+    switch (signo) {
+    case SIGILL:
+        return 6; /* invalid opcode */
+    case SIGFPE:
+        return 0; /* divide error */
+    case SIGTRAP:
+        return 3; /* breakpoint */
+    default:
+        return X86_GENERAL_PROTECTION; /* SIGSEGV without an address: in, out, hlt, ... */
+    }
+}
+
+void fault_set_message(tcb_t *t, int signo, int si_code, word_t addr, word_t err)
+{
+    if ((signo == SIGSEGV && si_code != SI_KERNEL) || signo == SIGBUS) {
+        t->fault_label = seL4_Fault_VMFault;
+        t->fault_msg[seL4_VMFault_IP] = t->regs[0];
+        t->fault_msg[seL4_VMFault_Addr] = addr;
+        t->fault_msg[seL4_VMFault_PrefetchFault] = (err & PF_INSTRUCTION) != 0;
+        t->fault_msg[seL4_VMFault_FSR] = err;
+        t->fault_len = seL4_VMFault_Length;
         return;
     }
-    word_t err = (word_t)g[REG_ERR];
-    t->fault_label = seL4_Fault_VMFault;
-    t->fault_msg[seL4_VMFault_IP] = (word_t)g[REG_RIP];
-    t->fault_msg[seL4_VMFault_Addr] = (word_t)info->si_addr;
-    t->fault_msg[seL4_VMFault_PrefetchFault] = (err & PF_INSTRUCTION) != 0;
-    t->fault_msg[seL4_VMFault_FSR] = err;
-    t->fault_len = seL4_VMFault_Length;
+    t->fault_label = seL4_Fault_UserException;
+    t->fault_msg[seL4_UserException_FaultIP] = t->regs[0];
+    t->fault_msg[seL4_UserException_SP] = t->regs[1];
+    t->fault_msg[seL4_UserException_FLAGS] = t->regs[2];
+    t->fault_msg[seL4_UserException_Number] = exception_vector(signo);
+    t->fault_msg[seL4_UserException_Code] = signo == SIGSEGV ? err : 0;
+    t->fault_len = seL4_UserException_Length;
+}
+
+void fault_deliver(tcb_t *self)
+{
+    if (!send_fault_ipc(self)) {
+        fprintf(stderr, "sim: thread '%s' faulted (%s at ip 0x%lx) and has no fault handler: it is stopped\n",
+                self->name, self->fault_label == seL4_Fault_VMFault ? "VM fault" : "user exception",
+                (unsigned long)self->regs[0]);
+        tcb_suspend(self);
+    }
+    do {
+        sched_wait_turn(self);
+    } while (self->state != ts_restart && self->state != ts_running);
+    self->state = ts_running;
+    self->has_fault = false;
 }
 
 static void on_segv(int sig, siginfo_t *info, void *context)
 {
-    (void)sig;
     tcb_t *self = sim_self;
     ucontext_t *uc = context;
     if (!self) {
@@ -62,18 +89,8 @@ static void on_segv(int sig, siginfo_t *info, void *context)
     for (unsigned i = 0; i < N_CONTEXT_REGS; i++) {
         self->regs[i] = (word_t)g[context_regs[i]];
     }
-    fault_message(self, info, uc);
-    if (!send_fault_ipc(self)) {
-        fprintf(stderr, "sim: thread '%s' faulted (%s at ip 0x%lx) and has no fault handler: it is stopped\n",
-                self->name, self->fault_label == seL4_Fault_VMFault ? "VM fault" : "user exception",
-                (unsigned long)g[REG_RIP]);
-        tcb_suspend(self);
-    }
-    do {
-        sched_wait_turn(self);
-    } while (self->state != ts_restart && self->state != ts_running);
-    self->state = ts_running;
-    self->has_fault = false;
+    fault_set_message(self, sig, info->si_code, (word_t)info->si_addr, (word_t)g[REG_ERR]);
+    fault_deliver(self);
     for (unsigned i = 0; i < N_CONTEXT_REGS; i++) {
         g[context_regs[i]] = (greg_t)self->regs[i];
     }

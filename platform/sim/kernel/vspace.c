@@ -238,6 +238,8 @@ void frame_unmap(cap_t *frame)
         memset(e, 0, sizeof(*e));
         if (frame->frame.mapped_asid == ROOT_ASID) {
             host_unmap(vaddr, BIT(frame->frame.size_bits));
+        } else {
+            ksim.unmap_epoch++;
         }
     }
     ksim.err = saved;
@@ -326,6 +328,7 @@ static void table_detach(cap_t *c, bool zero)
     pte_t *e = table_parent_entry(c);
     if (e) {
         memset(e, 0, sizeof(*e));
+        ksim.unmap_epoch++;
     }
     if (zero) {
         memset(c->obj, 0, sizeof(paging_t));
@@ -486,4 +489,32 @@ void vspace_boot_assign(cap_t *pool, cap_t *pml4)
     ((asid_pool_t *)pool->obj)->vspace[ROOT_ASID] = pml4->obj;
     pml4->pt.mapped = true;
     pml4->pt.mapped_asid = ROOT_ASID;
+}
+
+bool proc_wanted(const tcb_t *t)
+{
+    const cap_t *root = &t->ctes[tcb_vtable].cap;
+    return root->type == cap_pml4 && root->pt.mapped && root->pt.mapped_asid != ROOT_ASID;
+}
+
+bool vspace_translate(const cap_t *pml4, word_t vaddr, word_t *paddr, word_t *size, unsigned *vm_rights)
+{
+    if (pml4->type != cap_pml4 || !pml4->pt.mapped || vaddr > USER_TOP) {
+        return false;
+    }
+    const paging_t *t = pml4->obj;
+    for (unsigned level = 4; level >= 1; level--) {
+        const pte_t *e = &t->e[(vaddr >> (seL4_PageBits + 9 * (level - 1))) & 511];
+        if (e->kind == pte_page) {
+            *size = BIT(seL4_PageBits + 9 * (level - 1));
+            *paddr = e->paddr;
+            *vm_rights = e->rights;
+            return true;
+        }
+        if (e->kind != pte_table) {
+            return false;
+        }
+        t = e->table;
+    }
+    return false;
 }

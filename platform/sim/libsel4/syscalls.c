@@ -2,24 +2,14 @@
  * libsel4's system calls for the sim. On x86_64 the first four message
  * registers travel in CPU registers; here they live in the IPC buffer, which
  * the kernel model reads directly, so the *WithMRs forms copy them in and out.
+ * Each ends in a sim_sys_* entry: the kernel model itself (kernel/syscall.c)
+ * in the root task's process, the shared page (proc/sim_sys.c) in a
+ * component's.
  */
 #include <sel4/sel4.h>
-#include <sel4/sim.h>
 #include "../kernel/sim_internal.h"
 
 __thread seL4_IPCBuffer *__sel4_ipc_buffer;
-static seL4_BootInfo *bootinfo;
-
-void seL4_InitBootInfo(seL4_BootInfo *bi)
-{
-    bootinfo = bi;
-}
-
-seL4_BootInfo *seL4_GetBootInfo(void)
-{
-    return bootinfo;
-}
-
 static void mrs_in(seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
     seL4_Word *const in[4] = {mr0, mr1, mr2, mr3};
@@ -169,11 +159,4 @@ void seL4_DebugPutChar(char c)
 seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap)
 {
     return sim_sys_cap_identify(cap);
-}
-
-seL4_BootInfo *sel4sim_boot(void)
-{
-    seL4_BootInfo *bi = sim_boot_kernel();
-    seL4_InitBootInfo(bi);
-    return bi;
 }
