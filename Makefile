@@ -69,6 +69,7 @@ qemu-test: qemu-build build
 	$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/tests/conformance/kaal-conformance.elf \
 		| tee $(SEL4_BUILD)/conformance-sel4.out; test $${PIPESTATUS[0]} -eq 0
 	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
+	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
 endif
 
 clean:

@@ -123,15 +123,18 @@ static void print_table(const system_t *s)
               (unsigned long)cspace_free_count(&s->b->slots));
 }
 
-/* Takes a component apart and says what came back. */
+/* Takes a component apart and says what came back: exactly what it held. */
 static void reclaim(system_t *s, component_t *c, component_state_t why)
 {
     seL4_Word bytes = spawn_bytes(c), slots = spawn_broker_slots(c);
+    seL4_Word used = s->b->mem.used_bytes, free_slots = cspace_free_count(&s->b->slots);
     spawn_destroy(s->b, c);
     c->state = why;
-    rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back; broker: %lu KiB, %lu slots free\n",
+    int exact = used - s->b->mem.used_bytes == bytes && cspace_free_count(&s->b->slots) - free_slots == slots;
+    rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
-              (unsigned long)(s->b->mem.free_bytes >> 10), (unsigned long)cspace_free_count(&s->b->slots));
+              exact ? "accounting exact" : "ACCOUNTING MISMATCH", (unsigned long)(s->b->mem.free_bytes >> 10),
+              (unsigned long)cspace_free_count(&s->b->slots));
 }
 
 static void restart(system_t *s, unsigned i)

@@ -9,36 +9,15 @@
 set -u
 root=$1 mkcpio=$2 work=$3 images=$4
 system=$(dirname "$0")/../../systems/demo.system
-passed=0 failed=0
 mkdir -p "$work"
-
-check() { # name, output, expected substring
-    if grep -qF -- "$3" <<<"$2"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1: no line '$3' in:"
-        sed 's/^/    /' <<<"$2"
-    fi
-}
+. "$(dirname "$0")/demo_checks.sh"
 
 out=$("$root" 2>&1)
 status=$?
 check "boots" "$out" "Capability broker initialized"
 check "devices" "$out" "Devices: ok;"
-check "system" "$out" "System 'demo': 5 components, 6 channels"
 check "grants listed" "$out" "ioports 0x3f8-0x3ff  irq 4"
-check "serial driver runs" "$out" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap 8), IRQ pin 4"
-check "timer runs" "$out" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
-for c in client1 client2; do
-    check "$c in its own address space" "$out" "$c: running in my own address space: code at 0x4001"
-    check "$c gets ticks" "$out" "$c: tick 3: 30 timer interrupts (300 ms)"
-    check "$c exits" "$out" "kaal: $c exited with status 0"
-done
-check "isolation: the fault is seen" "$out" "kaal: crasher faulted: VM fault: write at address 0xdead0000, ip 0x"
-check "the crasher is restarted" "$out" "crasher: restarted (generation 1), exiting cleanly"
-check "reclaimed exactly" "$out" "kaal: crasher reclaimed: 82 KiB and 21 broker slots back"
-check "the system ends" "$out" "kaal: every component without devices has ended; the drivers keep running"
+check_demo "$out"
 check "exit status 0" "status $status" "status 0"
 
 # An impossible grant: the serial driver's IRQ given to the timer too.

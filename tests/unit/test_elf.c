@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
+#include "elf_header.h"
 #include <kaal/elf.h>
 
 /* An image with a text segment (R X) at 0x400000 and a data segment (R W) at 0x401000. */
@@ -19,18 +20,7 @@ static int build(void **state)
 {
     (void)state;
     memset(&img, 0, sizeof(img));
-    memcpy(img.eh.e_ident, ELFMAG, SELFMAG);
-    img.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    img.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    img.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    img.eh.e_type = ET_EXEC;
-    img.eh.e_machine = EM_X86_64;
-    img.eh.e_version = EV_CURRENT;
-    img.eh.e_entry = 0x400100;
-    img.eh.e_phoff = offsetof(image_t, ph);
-    img.eh.e_ehsize = sizeof(Elf64_Ehdr);
-    img.eh.e_phentsize = sizeof(Elf64_Phdr);
-    img.eh.e_phnum = 3;
+    elf_header_init(&img.eh, 0x400100, offsetof(image_t, ph), 3);
     img.ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0, .p_vaddr = 0x400000,
                              .p_filesz = 0x1000, .p_memsz = 0x1000, .p_align = 0x1000};
     img.ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = 0x1000, .p_vaddr = 0x401000,

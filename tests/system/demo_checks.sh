@@ -1,0 +1,39 @@
+# Shared by the demo's system tests (root_sim.sh, root_qemu.sh): counting
+# checks, and what a healthy run of systems/demo.system prints on either platform.
+passed=0 failed=0
+
+check() { # name, output, expected substring
+    if grep -qF -- "$3" <<<"$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $1: no line '$3' in:"
+        sed 's/^/    /' <<<"$2"
+    fi
+}
+
+refute() { # name, output, substring that must not be there
+    if grep -qF -- "$3" <<<"$2"; then
+        failed=$((failed + 1))
+        echo "FAIL $1: '$3' in:"
+        sed 's/^/    /' <<<"$2"
+    else
+        passed=$((passed + 1))
+    fi
+}
+
+check_demo() { # output
+    check "system" "$1" "System 'demo': 5 components, 6 channels"
+    check "serial driver runs" "$1" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap 8), IRQ pin 4"
+    check "timer runs" "$1" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
+    for c in client1 client2; do
+        check "$c in its own address space" "$1" "$c: running in my own address space: code at 0x400"
+        check "$c gets ticks" "$1" "$c: tick 3: 30 timer interrupts (300 ms)"
+        check "$c exits" "$1" "kaal: $c exited with status 0"
+    done
+    check "isolation: the fault is seen" "$1" "kaal: crasher faulted: VM fault: write at address 0xdead0000, ip 0x400"
+    check "the crasher is restarted" "$1" "crasher: restarted (generation 1), exiting cleanly"
+    check "reclaimed exactly" "$1" "broker slots back (accounting exact)"
+    refute "no accounting mismatch" "$1" "ACCOUNTING MISMATCH"
+    check "the system ends" "$1" "kaal: every component without devices has ended; the drivers keep running"
+}
