@@ -9,23 +9,13 @@
  * map, 1 page unmap + 3 deletions to free; populated: 1 map + 1 unmap).
  */
 #include <kaal/rt.h>
+#include "bench_util.h"
 #include "vspace_bench.h"
 
 #define BATCHES 7
 #define PAIRS 200
 #define VADDR (BROKER_VSPACE_BASE + (1ul << 30))
 #define NEIGHBOUR (VADDR + (1ul << seL4_PageBits))
-
-static void sort(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
-}
 
 static seL4_Word invocations(const broker_t *b)
 {
@@ -48,7 +38,7 @@ static int run_case(broker_t *b, seL4_CPtr frame, uint64_t (*now)(void), const c
         }
         cost[k] = (now() - t0) / PAIRS;
     }
-    sort(cost, BATCHES);
+    bench_sort(cost, BATCHES);
     seL4_Word per_pair = (invocations(b) - inv_before) / (BATCHES * PAIRS);
     rt_printf("{\"bench\":\"vspace_map_unmap_4k\",\"platform\":\"%s\",\"case\":\"%s\",\"pairs\":%d,"
               "\"median_%s_per_pair\":%lu,\"invocations_per_pair\":%lu,\"minimum_invocations\":%u}\n",
