@@ -3,19 +3,13 @@
  * the boot archive linked into this image. */
 #include <kaal/cpio.h>
 #include <kaal/rt.h>
+#include "bench_util.h"
 #include "spawn_bench.h"
 
 int kaal_image_main(seL4_BootInfo *bi);
 
 extern const char _binary_boot_cpio_start[], _binary_boot_cpio_end[];
 static broker_t broker;
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 int kaal_image_main(seL4_BootInfo *bi)
 {
@@ -25,5 +19,5 @@ int kaal_image_main(seL4_BootInfo *bi)
                   &client) != 1) {
         return 1;
     }
-    return spawn_bench_run(&broker, client.data, client.size, rdtsc, "qemu", "cycles");
+    return spawn_bench_run(&broker, client.data, client.size, bench_rdtsc, "qemu", "cycles");
 }

@@ -1,24 +1,12 @@
 /* The spawn benchmark on the sim: nanoseconds of host time, with the client image the build made. */
 #include <stdio.h>
-#include <time.h>
 #include <kaal/rt.h>
 #include <sel4/sim.h>
+#include "bench_host.h"
 #include "spawn_bench.h"
 
 static broker_t broker;
 static char image[1 << 20];
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void out(char c)
-{
-    putchar(c);
-}
 
 int main(void)
 {
@@ -32,6 +20,6 @@ int main(void)
     if (broker_init(&broker, sel4sim_boot(), NULL) != KAAL_OK) {
         return 1;
     }
-    rt_set_putc(out);
-    return spawn_bench_run(&broker, image, size, now_ns, "sim", "ns");
+    rt_set_putc(bench_putc);
+    return spawn_bench_run(&broker, image, size, bench_now_ns, "sim", "ns");
 }

@@ -14,3 +14,11 @@ static inline void bench_sort(uint64_t *v, int n)
         }
     }
 }
+
+/* The TSC: under QEMU with -icount shift=0 it counts instructions, so figures repeat. */
+static inline uint64_t bench_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
