@@ -22,5 +22,7 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 size_t rt_strlen(const char *s);
 int rt_strcmp(const char *a, const char *b);
+/* Copies s into d of `size` bytes, cut to fit and always NUL-terminated when size > 0; returns strlen(s). */
+size_t rt_strlcpy(char *d, const char *s, size_t size);
 void *rt_memset(void *d, int c, size_t n);
 void *rt_memcpy(void *d, const void *s, size_t n);

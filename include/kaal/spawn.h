@@ -63,6 +63,10 @@ kaal_err_t spawn_start(broker_t *b, component_t *c);
 /* Reclaims everything the component holds (it stops running first). */
 void spawn_destroy(broker_t *b, component_t *c);
 
+/* Moves a cap from a broker slot into the component's next free CNode slot
+ * (*slot says which) and frees the broker slot; on failure the cap is deleted. */
+kaal_err_t spawn_hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot);
+
 /* Untyped bytes the component holds, paging structures included. */
 seL4_Word spawn_bytes(const component_t *c);
 /* Slots it holds: in the broker's CNode (its objects' caps) and in its own CNode. */
@@ -76,7 +80,6 @@ typedef struct channel_side {
     seL4_Word vaddr;  /* where the ring is mapped in comp */
     seL4_Word signal; /* slot in comp's CNode: the cap that signals the other side */
     seL4_Word bit;    /* the bit the other side's signals set in comp's notification */
-    seL4_Word first_frame_slot; /* comp's CNode slots holding its copies of the frames */
 } channel_side_t;
 
 #define CHANNEL_MAX_FRAMES 16

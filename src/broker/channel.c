@@ -4,6 +4,7 @@
  * unmaps it) and holds a Signal-only cap to the other side's notification,
  * badged with a bit of the other side's choosing.
  */
+#include <kaal/rt.h>
 #include <kaal/spawn.h>
 
 #define PAGE 0x1000ul
@@ -38,28 +39,24 @@ void channel_destroy(broker_t *b, channel_t *ch)
 static kaal_err_t map_copy(broker_t *b, component_t *c, seL4_CPtr frame, seL4_Word vaddr)
 {
     seL4_CPtr copy;
+    seL4_Word slot;
     kaal_err_t err = cspace_slot_alloc(&b->slots, &copy);
     if (err != KAAL_OK) {
         return err;
     }
-    c->invocations += 2;
+    c->invocations++;
     if (seL4_CNode_Copy(b->slots.root, copy, b->slots.depth, b->slots.root, frame, b->slots.depth,
                         seL4_AllRights) != seL4_NoError) {
-        err = KAAL_E_KERNEL;
-    } else {
-        err = vspace_map(&c->vs, copy, vaddr, seL4_PageBits, seL4_ReadWrite, seL4_X86_Default_VMAttributes);
-        if (err == KAAL_OK &&
-            seL4_CNode_Move(c->cnode.cap, c->next_slot, KAAL_CNODE_BITS, b->slots.root, copy, b->slots.depth)) {
-            err = KAAL_E_KERNEL;
-        }
-        if (err == KAAL_OK) {
-            c->next_slot++;
-        } else {
-            seL4_CNode_Delete(b->slots.root, copy, b->slots.depth);
-        }
+        cspace_slot_free(&b->slots, copy);
+        return KAAL_E_KERNEL;
     }
-    cspace_slot_free(&b->slots, copy);
-    return err;
+    err = vspace_map(&c->vs, copy, vaddr, seL4_PageBits, seL4_ReadWrite, seL4_X86_Default_VMAttributes);
+    if (err != KAAL_OK) {
+        seL4_CNode_Delete(b->slots.root, copy, b->slots.depth);
+        cspace_slot_free(&b->slots, copy);
+        return err;
+    }
+    return spawn_hand_over(b, c, copy, &slot);
 }
 
 /* Lays out side k in its component: the ring's mapping, a slot for its signal, a bit of its notification. */
@@ -73,7 +70,6 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
     }
     s->vaddr = c->next_vaddr;
     kaal_err_t err = vspace_reserve(&c->vs, s->vaddr, ch->size);
-    s->first_frame_slot = c->next_slot;
     for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; i++) {
         err = map_copy(b, c, ch->frames[i].cap, s->vaddr + i * PAGE);
     }
@@ -87,9 +83,7 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
     kaal_channel_grant_t *g = &c->info.channels[c->info.nchannels++];
     *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .signal = s->signal, .bit = s->bit,
                                 .role = k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER};
-    for (unsigned i = 0; i + 1 < KAAL_NAME_MAX && peer->desc->name[i]; i++) {
-        g->peer[i] = peer->desc->name[i];
-    }
+    rt_strlcpy(g->peer, peer->desc->name, sizeof(g->peer));
     return KAAL_OK;
 }
 

@@ -70,8 +70,13 @@ static kaal_err_t give(broker_t *b, component_t *c, seL4_Word slot, seL4_CPtr sr
                                      rights, badge));
 }
 
-/* Moves a cap from a broker slot into the component's next free slot, freeing the broker slot. */
-static kaal_err_t hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot)
+/* The guard of the component's CNode cap: the bits a cptr has above the CNode's radix. */
+static seL4_Word cnode_guard(void)
+{
+    return seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
+}
+
+kaal_err_t spawn_hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot)
 {
     *slot = c->next_slot;
     kaal_err_t err = kernel(c, seL4_CNode_Move(c->cnode.cap, c->next_slot, KAAL_CNODE_BITS, b->slots.root, src,
@@ -88,8 +93,7 @@ static kaal_err_t hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Wor
 
 static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
 {
-    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
-    kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, guard);
+    kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, cnode_guard());
     if (err == KAAL_OK) {
         err = give(b, c, KAAL_CAP_VSPACE, c->pml4.cap, seL4_AllRights, 0);
     }
@@ -232,7 +236,7 @@ static kaal_err_t grant_ioports(broker_t *b, component_t *c)
         kaal_ioport_grant_t *g = &c->info.ioports[i];
         c->invocations++;
         if (err == KAAL_OK) {
-            err = hand_over(b, c, cap, &g->cap);
+            err = spawn_hand_over(b, c, cap, &g->cap);
         }
         if (err != KAAL_OK) {
             return err;
@@ -266,7 +270,7 @@ static kaal_err_t grant_irqs(broker_t *b, component_t *c)
         }
         cspace_slot_free(&b->slots, badged);
         if (err == KAAL_OK) {
-            err = hand_over(b, c, handler, &g->handler);
+            err = spawn_hand_over(b, c, handler, &g->handler);
         }
         if (err != KAAL_OK) {
             return err;
@@ -279,9 +283,8 @@ static kaal_err_t grant_irqs(broker_t *b, component_t *c)
 static kaal_err_t configure_tcb(broker_t *b, component_t *c)
 {
     (void)b;
-    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
-    kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, guard, c->pml4.cap, 0,
-                                                  KAAL_IPCBUF_VADDR, c->frames[IPCBUF_FRAME].cap));
+    kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, cnode_guard(),
+                                                  c->pml4.cap, 0, KAAL_IPCBUF_VADDR, c->frames[IPCBUF_FRAME].cap));
     if (err == KAAL_OK) {
         err = kernel(c, seL4_TCB_SetSchedParams(c->tcb.cap, seL4_CapInitThreadTCB, 0, c->desc->priority));
     }
@@ -362,9 +365,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     info->version = KAAL_INFO_VERSION;
     info->id = id;
     info->generation = generation;
-    for (unsigned i = 0; i + 1 < KAAL_NAME_MAX && desc->name[i]; i++) {
-        info->name[i] = desc->name[i];
-    }
+    rt_strlcpy(info->name, desc->name, sizeof(info->name));
     c->next_vaddr = KAAL_CHANNEL_VADDR;
     c->state = COMPONENT_BUILT;
     return KAAL_OK;

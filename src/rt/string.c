@@ -37,3 +37,14 @@ void *rt_memcpy(void *d, const void *s, size_t n)
     }
     return d;
 }
+
+size_t rt_strlcpy(char *d, const char *s, size_t size)
+{
+    size_t n = rt_strlen(s);
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        rt_memcpy(d, s, k);
+        d[k] = 0;
+    }
+    return n;
+}
