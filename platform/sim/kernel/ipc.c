@@ -284,6 +284,31 @@ void receive_ipc(tcb_t *t, const cap_t *cap, bool blocking)
     }
 }
 
+/* The kernel's handleFaultReply: whether the faulted thread runs again. A
+ * cap fault or a VM fault restarts it, whatever the reply says. After an
+ * unknown system call or a user exception, the reply's message registers
+ * become the thread's registers (as many as the reply has, in the order of
+ * the fault message, sanitised), and the thread restarts only on label 0. */
+static bool handle_fault_reply(tcb_t *faulted, tcb_t *replier)
+{
+    static const unsigned frame_tail[] = {CONTEXT_RIP, CONTEXT_RSP, CONTEXT_FLAGS};
+    word_t label = faulted->fault_label, n;
+    if (label == seL4_Fault_UnknownSyscall) {
+        n = seL4_UnknownSyscall_Syscall; /* rax..r15, FaultIP, SP, FLAGS */
+    } else if (label == seL4_Fault_UserException) {
+        n = seL4_UserException_Number; /* FaultIP, SP, FLAGS */
+    } else {
+        return true;
+    }
+    word_t len = seL4_MessageInfo_get_length(replier->send_info);
+    const seL4_IPCBuffer *buf = ipc_buffer_host(replier);
+    for (word_t i = 0; buf && i < n && i < len; i++) {
+        word_t tail = n - (sizeof(frame_tail) / sizeof(frame_tail[0]));
+        tcb_set_register(faulted, i < tail ? CONTEXT_RAX + (unsigned)i : frame_tail[i - tail], buf->msg[i]);
+    }
+    return seL4_MessageInfo_get_label(replier->send_info) == 0;
+}
+
 /* Reply through the reply cap in slot: the caller gets the message and runs
  * again; the reply cap is used up. */
 void do_reply_slot(tcb_t *t, cte_t *slot)
@@ -293,10 +318,14 @@ void do_reply_slot(tcb_t *t, cte_t *slot)
     }
     tcb_t *caller = slot->cap.obj;
     if (caller->state == ts_blocked_on_reply && caller->has_fault) {
-        /* A reply to a cap fault restarts the faulting system call. */
+        bool again = handle_fault_reply(caller, t);
         caller->has_fault = false;
         cte_delete(slot);
-        restart(caller);
+        if (again) {
+            restart(caller);
+        } else {
+            caller->state = ts_inactive;
+        }
     } else if (caller->state == ts_blocked_on_reply) {
         do_ipc_transfer(t, NULL, 0, slot->cap.reply.grant, caller);
         cte_delete(slot);

@@ -112,6 +112,14 @@ typedef enum {
 enum { tcb_ctable, tcb_vtable, tcb_reply, tcb_caller, tcb_buffer, tcb_cnode_entries };
 
 #define SIM_USER_CONTEXT_WORDS 20 /* seL4_UserContext on x86_64 */
+/* Indexes into seL4_UserContext (rip, rsp, rflags, rax..r15, fs_base, gs_base). */
+enum { CONTEXT_RIP = 0, CONTEXT_RSP = 1, CONTEXT_FLAGS = 2, CONTEXT_RAX = 3, CONTEXT_FS_BASE = 18, CONTEXT_GS_BASE = 19 };
+/* The x86 flags the kernel forces on or off in a thread's rflags. */
+#define FLAGS_HIGH (1ul << 1)
+#define FLAGS_LOW ((1ul << 3) | (1ul << 5))
+#define FLAGS_TF (1ul << 8)
+#define FLAGS_IF (1ul << 9)
+#define FLAGS_MASK 0xffful
 
 typedef struct tcb {
     cte_t ctes[tcb_cnode_entries];
@@ -133,7 +141,7 @@ typedef struct tcb {
     seL4_MessageInfo_t send_info;   /* the message a blocked sender will send */
     /* A fault being delivered to the thread's fault handler, in place of a message. */
     bool has_fault;
-    word_t fault_label, fault_len, fault_msg[8];
+    word_t fault_label, fault_len, fault_msg[seL4_UnknownSyscall_Length];
     /* What the thread's system call returns when it runs again. */
     seL4_MessageInfo_t ret_info;
     word_t ret_badge;
@@ -313,7 +321,10 @@ __attribute__((noreturn)) void proc_run(tcb_t *t); /* the thread's host thread s
 void proc_thread_destroyed(tcb_t *t);
 /* vspace.c: what vaddr maps to in a vspace (a PML4 cap): false if nothing. */
 bool vspace_translate(const cap_t *pml4, word_t vaddr, word_t *paddr, word_t *size, unsigned *vm_rights);
-void vmfault_install(void); /* host SIGSEGV becomes the faulting thread's VM fault */
+void vmfault_install(void); /* host fault signals become the faulting thread's seL4 fault */
+void vmfault_thread_init(void *altstack, size_t size); /* per host thread: its signal stack, its syscall trap */
+word_t sanitise_register(unsigned i, word_t v);        /* the kernel's sanitiseRegister; i indexes seL4_UserContext */
+void tcb_set_register(tcb_t *t, unsigned i, word_t v);
 
 /* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */
 bool runnable(const tcb_t *t);

@@ -112,6 +112,8 @@ void sched_yield_thread(tcb_t *t)
 
 static void *host_thread(void *arg);
 
+#define SIM_ALTSTACK_BYTES (64 * 1024)
+
 void sched_start(tcb_t *t)
 {
     if (t->host_started) {
@@ -174,6 +176,10 @@ static void *host_thread(void *arg)
         pthread_mutex_unlock(&ksim.lock);
         proc_run(t); /* never returns */
     }
+    /* Fault signals are handled here, not on the thread's own stack: seL4
+     * keeps nothing on a faulting thread's stack, whatever its rsp. */
+    static __thread char altstack[SIM_ALTSTACK_BYTES] __attribute__((aligned(16)));
+    vmfault_thread_init(altstack, sizeof(altstack));
     seL4_SetIPCBuffer(ipc_buffer_host(t));
     void (*entry)(word_t, word_t, word_t, word_t) = (void (*)(word_t, word_t, word_t, word_t))t->regs[0];
     word_t rdi = t->regs[8], rsi = t->regs[7], rdx = t->regs[6], rcx = t->regs[5];

@@ -174,6 +174,31 @@ static bool decode_read_registers(invocation_t *inv, tcb_t *t)
     return true;
 }
 
+/* What the kernel makes of a register value a thread is given
+ * (sanitiseRegister on x86_64): instruction and TLS addresses must be
+ * canonical, and the flags keep only the user's bits, with interrupts on and
+ * no trap flag. i indexes seL4_UserContext. */
+word_t sanitise_register(unsigned i, word_t v)
+{
+    if ((i == CONTEXT_RIP || i == CONTEXT_FS_BASE || i == CONTEXT_GS_BASE) && v > 0x00007ffffffffffful && v < 0xffff800000000000ul) {
+        return 0;
+    }
+    if (i == CONTEXT_FLAGS) {
+        v |= FLAGS_HIGH | FLAGS_IF;
+        v &= ~(FLAGS_LOW | FLAGS_TF);
+        v &= FLAGS_MASK;
+    }
+    return v;
+}
+
+void tcb_set_register(tcb_t *t, unsigned i, word_t v)
+{
+    t->regs[i] = sanitise_register(i, v);
+    if (i == CONTEXT_FS_BASE) { /* x86_64's TLS base is fs_base */
+        t->tls_base = t->regs[i];
+    }
+}
+
 static bool decode_write_registers(invocation_t *inv, tcb_t *t)
 {
     if (inv->length < 2) {
@@ -189,7 +214,9 @@ static bool decode_write_registers(invocation_t *inv, tcb_t *t)
     if (n > SIM_USER_CONTEXT_WORDS) {
         n = SIM_USER_CONTEXT_WORDS;
     }
-    memcpy(t->regs, &inv->mr[2], n * sizeof(word_t));
+    for (unsigned i = 0; i < n; i++) {
+        tcb_set_register(t, i, inv->mr[2 + i]);
+    }
     if (flags & 1) {
         tcb_resume(t);
     }
@@ -305,7 +332,7 @@ bool decode_tcb(invocation_t *inv)
         if (inv->length < 1) {
             return fail(seL4_TruncatedMessage);
         }
-        t->tls_base = inv->mr[0];
+        tcb_set_register(t, CONTEXT_FS_BASE, inv->mr[0]);
         return true;
     default:
         return fail(seL4_IllegalOperation);

@@ -198,6 +198,22 @@ static inline seL4_MessageInfo_t seL4_MessageInfo_set_length(seL4_MessageInfo_t 
     return m;
 }
 
+/* The pointer forms libsel4 generates for every field. */
+#define SIM_MSGINFO_PTR_FIELD(field_)                                                                          \
+    static inline seL4_Uint64 seL4_MessageInfo_ptr_get_##field_(const seL4_MessageInfo_t *m)                  \
+    {                                                                                                          \
+        return seL4_MessageInfo_get_##field_(*m);                                                              \
+    }                                                                                                          \
+    static inline void seL4_MessageInfo_ptr_set_##field_(seL4_MessageInfo_t *m, seL4_Uint64 v)                \
+    {                                                                                                          \
+        *m = seL4_MessageInfo_set_##field_(*m, v);                                                             \
+    }
+SIM_MSGINFO_PTR_FIELD(label)
+SIM_MSGINFO_PTR_FIELD(capsUnwrapped)
+SIM_MSGINFO_PTR_FIELD(extraCaps)
+SIM_MSGINFO_PTR_FIELD(length)
+#undef SIM_MSGINFO_PTR_FIELD
+
 /* seL4_CapRights: GrantReply bit 3 | Grant bit 2 | Read bit 1 | Write bit 0 */
 typedef struct seL4_CapRights {
     seL4_Uint64 words[1];
