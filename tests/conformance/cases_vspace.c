@@ -11,14 +11,20 @@
 #define RW seL4_ReadWrite
 #define ATTR seL4_X86_Default_VMAttributes
 
-/* PDPT, PD and PT for VA_BASE in the root vspace. */
-static int map_tables(conf_env_t *e, seL4_Word vaddr)
+/* PDPT, PD and PT for vaddr in vspace. */
+static int map_tables_in(conf_env_t *e, seL4_CPtr vspace, seL4_Word vaddr)
 {
     seL4_CPtr pdpt = conf_make(e, seL4_X86_PDPTObject, 0);
     seL4_CPtr pd = conf_make(e, seL4_X86_PageDirectoryObject, 0);
     seL4_CPtr pt = conf_make(e, seL4_X86_PageTableObject, 0);
-    return seL4_X86_PDPT_Map(pdpt, VSPACE, vaddr, ATTR) || seL4_X86_PageDirectory_Map(pd, VSPACE, vaddr, ATTR) ||
-           seL4_X86_PageTable_Map(pt, VSPACE, vaddr, ATTR);
+    return seL4_X86_PDPT_Map(pdpt, vspace, vaddr, ATTR) || seL4_X86_PageDirectory_Map(pd, vspace, vaddr, ATTR) ||
+           seL4_X86_PageTable_Map(pt, vspace, vaddr, ATTR);
+}
+
+/* The same in the root vspace. */
+static int map_tables(conf_env_t *e, seL4_Word vaddr)
+{
+    return map_tables_in(e, VSPACE, vaddr);
 }
 
 CONF_CASE(vspace_map_reports_the_missing_level, "")
@@ -203,6 +209,18 @@ CONF_CASE(asid_pool_needs_a_fresh_4k_ram_untyped, "")
     CHECK_OK(seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, ut, e->cnode, pool, e->depth));
 }
 
+CONF_CASE(asid_pools_made_one_after_another, "VSPACE0003")
+{
+    /* Seven more pools besides the initial one, each its own object. */
+    seL4_CPtr first = conf_slots(e, 7);
+    for (seL4_CPtr pool = first; pool < first + 7; pool++) {
+        CHECK_OK(seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, conf_untyped(e, seL4_ASIDPoolBits), e->cnode,
+                                               pool, e->depth));
+        CHECK_TAG(pool, TAG_ASID_POOL);
+        CHECK_OK(seL4_X86_ASIDPool_Assign(pool, conf_make(e, seL4_X64_PML4Object, 0)));
+    }
+}
+
 CONF_CASE(asid_pools_run_out_after_seven, "VSPACE0004")
 {
     /* The initial pool takes one of the eight entries. */
@@ -232,4 +250,72 @@ CONF_CASE(asid_pool_holds_512_vspaces, "VSPACE0005")
         CHECK_OK(seL4_X86_ASIDPool_Assign(pool, s));
     }
     CHECK_ERR(seL4_X86_ASIDPool_Assign(pool, last), seL4_DeleteFirst);
+}
+
+/* VSPACE0006's helper, as machine code (the case copies it into a frame of
+ * its own): store the tag it is given in rdi at TOUCH_DATA, load it back
+ * into rax, and stop on ud2, which its fault handler sees. */
+#define TOUCH_CODE 0x400000ul
+#define TOUCH_DATA 0x10000000ul
+#define TOUCH_UD2_OFFSET 26
+static const unsigned char touch_code[] = {
+    0x48, 0x89, 0xf8,                                     /* mov %rdi, %rax */
+    0x48, 0xa3, 0x00, 0x00, 0x00, 0x10, 0, 0, 0, 0,       /* movabs %rax, TOUCH_DATA */
+    0x31, 0xc0,                                           /* xor %eax, %eax */
+    0x48, 0xa1, 0x00, 0x00, 0x00, 0x10, 0, 0, 0, 0,       /* movabs TOUCH_DATA, %rax */
+    0x90,                                                 /* nop */
+    0x0f, 0x0b,                                           /* ud2 */
+};
+
+/* Every ASID pool there can be, each with a vspace of its own that a thread
+ * runs in: the thread's store goes through its own paging structures to a
+ * frame the root sees through a mapping of its own. */
+CONF_CASE(asid_pools_each_run_a_thread_in_a_new_vspace, "VSPACE0006")
+{
+    /* The code, written through the root's own mapping of the frame. */
+    CHECK_OK(map_tables(e, VA_BASE));
+    seL4_CPtr code = conf_make(e, seL4_X86_4K, 0);
+    CHECK_OK(seL4_X86_Page_Map(code, VSPACE, VA_BASE, RW, ATTR));
+    volatile unsigned char *code_at = (volatile unsigned char *)VA_BASE;
+    for (seL4_Word b = 0; b < sizeof(touch_code); b++) {
+        code_at[b] = touch_code[b];
+    }
+    seL4_CPtr fault_ep = conf_make(e, seL4_EndpointObject, 0);
+    for (seL4_Word i = 0; i < 7; i++) { /* the initial pool holds the eighth entry */
+        seL4_Word tag = 0x600d0000 + i;
+        seL4_CPtr pool = conf_slot(e);
+        CHECK_OK(seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, conf_untyped(e, seL4_ASIDPoolBits), e->cnode,
+                                               pool, e->depth));
+        seL4_CPtr pml4 = conf_make(e, seL4_X64_PML4Object, 0);
+        CHECK_OK(seL4_X86_ASIDPool_Assign(pool, pml4));
+        CHECK_OK(map_tables_in(e, pml4, TOUCH_CODE));
+        seL4_CPtr pt = conf_make(e, seL4_X86_PageTableObject, 0);
+        CHECK_OK(seL4_X86_PageTable_Map(pt, pml4, TOUCH_DATA, ATTR));
+        seL4_CPtr code_copy = conf_slot(e);
+        CHECK_OK(conf_copy(e, code_copy, code, seL4_AllRights));
+        CHECK_OK(seL4_X86_Page_Map(code_copy, pml4, TOUCH_CODE, seL4_CanRead, ATTR));
+        seL4_CPtr data = conf_make(e, seL4_X86_4K, 0), data_copy = conf_slot(e);
+        CHECK_OK(conf_copy(e, data_copy, data, seL4_AllRights));
+        CHECK_OK(seL4_X86_Page_Map(data, pml4, TOUCH_DATA, RW, ATTR));
+        seL4_Word root_view = VA_BASE + (i + 1) * 0x1000;
+        CHECK_OK(seL4_X86_Page_Map(data_copy, VSPACE, root_view, RW, ATTR));
+
+        seL4_CPtr tcb = conf_make(e, seL4_TCBObject, 0);
+        CHECK_OK(seL4_TCB_Configure(tcb, fault_ep, e->cnode, 0, pml4, 0, 0, 0));
+        CHECK_OK(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 100));
+        seL4_UserContext regs = {0};
+        regs.rip = TOUCH_CODE;
+        regs.rdi = tag;
+        CHECK_OK(seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+
+        seL4_Word badge;
+        seL4_MessageInfo_t info = seL4_Recv(fault_ep, &badge);
+        CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+        CHECK_MR(seL4_UserException_FaultIP, TOUCH_CODE + TOUCH_UD2_OFFSET);
+        CHECK_MR(seL4_UserException_Number, 6); /* invalid opcode */
+        CHECK_OK(seL4_TCB_ReadRegisters(tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+        CHECK_EQ(regs.rax, tag);
+        CHECK_EQ(*(volatile seL4_Word *)root_view, tag);
+        CHECK_OK(seL4_TCB_Suspend(tcb));
+    }
 }

@@ -62,28 +62,30 @@ void sim_user_map(void)
                     SIM_PROC_RAM_FD, (long)ctl->map_paddr);
 }
 
-__attribute__((noreturn)) void sim_user_jump_from(const uint64_t *regs);
+__attribute__((noreturn)) void sim_user_jump_regs(void);
 
-/* The registers are copied out of the shared page first: a fault on the way
- * (the new stack not mapped yet) reports its registers there. */
+/* The registers to jump with, apart from the shared page (the thread's next
+ * fault reports its registers there). */
+uint64_t sim_user_regs[SIM_PROC_REGS];
+
 void sim_user_jump(const uint64_t *regs)
 {
-    static uint64_t copy[SIM_PROC_REGS];
     for (int i = 0; i < SIM_PROC_REGS; i++) {
-        copy[i] = regs[i];
+        sim_user_regs[i] = regs[i];
     }
-    sim_user_jump_from(copy);
+    sim_user_jump_regs();
 }
 
-/* rip is pushed on the new stack and taken by `ret`, which leaves rsp where regs say. */
+/* Nothing touches the thread's stack, as on seL4 (whose rsp may be
+ * anything, even 0): the flags come off the launcher's stack, and rip is
+ * taken by an indirect jump through sim_user_regs. */
 __asm__(".text\n"
-        ".global sim_user_jump_from\n"
-        "sim_user_jump_from:\n"
-        "    movq %rdi, %rax\n"
-        "    movq 8(%rax), %rsp\n"
-        "    pushq 0(%rax)\n"
+        ".global sim_user_jump_regs\n"
+        "sim_user_jump_regs:\n"
+        "    leaq sim_user_regs(%rip), %rax\n"
         "    pushq 16(%rax)\n"
         "    popfq\n"
+        "    movq 8(%rax), %rsp\n"
         "    movq 32(%rax), %rbx\n"
         "    movq 40(%rax), %rcx\n"
         "    movq 48(%rax), %rdx\n"
@@ -99,4 +101,4 @@ __asm__(".text\n"
         "    movq 128(%rax), %r14\n"
         "    movq 136(%rax), %r15\n"
         "    movq 24(%rax), %rax\n"
-        "    ret\n");
+        "    jmp *sim_user_regs(%rip)\n");
