@@ -1,14 +1,48 @@
 /*
  * A client: says where it lives (its own address space and capability
- * space), waits for three tick records from the timer, and exits.
+ * space), asks the broker for memory and for something it is not granted,
+ * waits for three tick records from the timer, and exits.
  */
 #include <kaal/rt.h>
 #include <kaal/runtime.h>
 #include <kaal/tick.h>
 
 #define TICKS_WANTED 3
+#define HEAP_BYTES (16 * 1024)
 
 static int counter; /* in this component's own data segment */
+
+/* Memory, written and read back, then given back; and a request the description does not allow. */
+static int use_the_broker(const kaal_info_t *info)
+{
+    seL4_Word version = 0;
+    void *heap = 0;
+    kaal_err_t err = kaal_ping(info->id, &version);
+    if (err == KAAL_OK) {
+        err = kaal_memory(0, HEAP_BYTES, &heap);
+    }
+    if (err != KAAL_OK) {
+        kaal_printf("%s: the broker refused: %s\n", info->name, kaal_err_str(err));
+        return 1;
+    }
+    volatile seL4_Word *words = heap;
+    seL4_Word n = HEAP_BYTES / sizeof(seL4_Word), good = 0;
+    for (seL4_Word i = 0; i < n; i++) {
+        words[i] = i ^ info->id;
+    }
+    for (seL4_Word i = 0; i < n; i++) {
+        good += words[i] == (i ^ info->id);
+    }
+    err = kaal_release(KAAL_RPC_MEMORY, (seL4_Word)heap, 0);
+    kaal_printf("%s: broker protocol %lu; %u KiB of memory from the broker at %p, %lu of %lu words read back, "
+                "released: %s\n",
+                info->name, (unsigned long)version, HEAP_BYTES / 1024, heap, (unsigned long)good, (unsigned long)n,
+                kaal_err_str(err));
+    seL4_CPtr ports;
+    err = kaal_ioports(0x3f8, 0x3ff, &ports);
+    kaal_printf("%s: asking for COM1's ports: %s\n", info->name, kaal_err_str(err));
+    return good == n && err == KAAL_E_DENIED ? 0 : 1;
+}
 
 int component_main(const kaal_info_t *info)
 {
@@ -18,6 +52,9 @@ int component_main(const kaal_info_t *info)
                 "my CNode cap %u (2^%u slots); generation %u\n",
                 info->name, (void *)component_main, (void *)&counter, (void *)&local, KAAL_CAP_VSPACE,
                 KAAL_CAP_CNODE, KAAL_CNODE_BITS, info->generation);
+    if (use_the_broker(info) != 0) {
+        return 1;
+    }
     const kaal_channel_grant_t *timer = kaal_channel("timer", KAAL_CHANNEL_READER);
     if (!timer) {
         kaal_printf("%s: no channel from the timer\n", info->name);

@@ -12,6 +12,8 @@
 
 static uart16550_t uart;
 static unsigned long received;
+static seL4_CPtr irq_handler;
+static seL4_Word irq_bit;
 
 static void uart_putc(char c)
 {
@@ -29,25 +31,28 @@ static void drain(const kaal_channel_grant_t *ch)
     }
 }
 
-static void take_input(const kaal_irq_grant_t *irq)
+static void take_input(void)
 {
     uart16550_interrupt_id(&uart);
     received += uart16550_drain_input(&uart);
-    seL4_IRQHandler_Ack(irq->handler);
+    seL4_IRQHandler_Ack(irq_handler);
 }
 
 int component_main(const kaal_info_t *info)
 {
+    /* The UART is ours once the broker hands over its ports and its IRQ. */
+    seL4_CPtr ports = 0;
     if (info->nioports < 1 || info->nirqs < 1 ||
-        uart16550_init(&uart, info->ioports[0].cap, info->ioports[0].first) != seL4_NoError) {
+        kaal_ioports(info->ioports[0].first, info->ioports[0].last, &ports) != KAAL_OK ||
+        kaal_irq(info->irqs[0].pin, &irq_handler, &irq_bit) != KAAL_OK ||
+        uart16550_init(&uart, ports, info->ioports[0].first) != seL4_NoError) {
         return 1;
     }
     rt_set_putc(uart_putc);
-    rt_printf("%s: 16550 driver on ports 0x%lx-0x%lx (IO port cap %lu), IRQ pin %lu (handler cap %lu); "
-              "serving %u channels\n",
+    rt_printf("%s: 16550 driver on ports 0x%lx-0x%lx (IO port cap %lu), IRQ pin %lu (handler cap %lu), both "
+              "from the broker; serving %u channels\n",
               info->name, (unsigned long)info->ioports[0].first, (unsigned long)info->ioports[0].last,
-              (unsigned long)info->ioports[0].cap, (unsigned long)info->irqs[0].pin,
-              (unsigned long)info->irqs[0].handler, info->nchannels);
+              (unsigned long)ports, (unsigned long)info->irqs[0].pin, (unsigned long)irq_handler, info->nchannels);
     uart16550_set_interrupts(&uart, UART_IER_RX);
     for (;;) {
         /* Copy out everything there is; sleep only when every channel is
@@ -61,8 +66,8 @@ int component_main(const kaal_info_t *info)
             }
         }
         seL4_Word bits = idle ? kaal_wait() : 0;
-        if (bits & (1ul << info->irqs[0].bit)) {
-            take_input(&info->irqs[0]);
+        if (bits & (1ul << irq_bit)) {
+            take_input();
         }
     }
 }

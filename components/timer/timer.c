@@ -36,8 +36,16 @@ static void publish(const kaal_info_t *info, uint64_t ticks)
 int component_main(const kaal_info_t *info)
 {
     kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
-    if (info->nioports < 1 || info->nirqs < 1 || pit_start(info->ioports[0].cap) != seL4_NoError) {
-        kaal_printf("%s: no PIT to drive\n", info->name);
+    seL4_CPtr ports = 0, handler = 0;
+    seL4_Word bit = 0;
+    kaal_err_t err = info->nioports < 1 || info->nirqs < 1
+                         ? KAAL_E_DENIED
+                         : kaal_ioports(info->ioports[0].first, info->ioports[0].last, &ports);
+    if (err == KAAL_OK) {
+        err = kaal_irq(info->irqs[0].pin, &handler, &bit);
+    }
+    if (err != KAAL_OK || pit_start(ports) != seL4_NoError) {
+        kaal_printf("%s: no PIT to drive (%s)\n", info->name, kaal_err_str(err));
         return 1;
     }
     kaal_printf("%s: PIT counter 0 at %u Hz on IRQ pin %lu; a tick record every %u interrupts\n", info->name,
@@ -45,8 +53,8 @@ int component_main(const kaal_info_t *info)
     uint64_t ticks = 0;
     for (;;) {
         seL4_Word bits = kaal_wait();
-        if (bits & (1ul << info->irqs[0].bit)) {
-            seL4_IRQHandler_Ack(info->irqs[0].handler);
+        if (bits & (1ul << bit)) {
+            seL4_IRQHandler_Ack(handler);
             if (++ticks % TICKS_PER_EVENT == 0) {
                 publish(info, ticks);
             }

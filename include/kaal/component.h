@@ -34,24 +34,33 @@ enum kaal_cap {
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
-#define KAAL_INFO_VERSION 1u
+#define KAAL_INFO_VERSION 2u
 #define KAAL_NAME_MAX 32
 #define KAAL_MAX_IOPORTS 4
 #define KAAL_MAX_IRQS 4
+#define KAAL_MAX_MMIO 4
 #define KAAL_MAX_CHANNELS 8
+
+/* Where the broker maps what a component asks for (KAAL_RPC_MEMORY, KAAL_RPC_MMIO). */
+#define KAAL_MEMORY_VADDR 0x40000000ul /* memory: [KAAL_MEMORY_VADDR, KAAL_MEMORY_END) */
+#define KAAL_MEMORY_END 0x50000000ul
+#define KAAL_MMIO_VADDR 0x50000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END) */
+#define KAAL_MMIO_END 0x58000000ul
 
 typedef enum { KAAL_CHANNEL_WRITER = 1, KAAL_CHANNEL_READER = 2 } kaal_channel_role_t;
 
+/* What the description grants, for the component to ask for (KAAL_RPC_IOPORTS, _IRQ, _MMIO). */
 typedef struct kaal_ioport_grant {
     seL4_Word first, last; /* inclusive */
-    seL4_Word cap;         /* an IO port cap for the range */
 } kaal_ioport_grant_t;
 
 typedef struct kaal_irq_grant {
-    seL4_Word pin;     /* IOAPIC pin */
-    seL4_Word handler; /* IRQ handler cap: Ack it after each interrupt */
-    seL4_Word bit;     /* the badge bit the interrupt sets in KAAL_CAP_NTFN */
+    seL4_Word pin; /* IOAPIC pin */
 } kaal_irq_grant_t;
+
+typedef struct kaal_mmio_grant {
+    seL4_Word paddr, size; /* physical, page aligned */
+} kaal_mmio_grant_t;
 
 typedef struct kaal_channel_grant {
     seL4_Word vaddr, size; /* the shared ring (a kaal_ring_t) */
@@ -66,23 +75,39 @@ typedef struct kaal_info {
     uint32_t version; /* KAAL_INFO_VERSION */
     uint32_t id;      /* the component's index in its system, also its RPC badge */
     uint32_t generation; /* 0 on the first start, one more on each restart */
-    uint32_t nioports, nirqs, nchannels;
+    uint32_t nioports, nirqs, nmmio, nchannels;
     char name[KAAL_NAME_MAX];
     seL4_Word ipc_buffer, stack_bottom, stack_top;
+    seL4_Word free_slot; /* slots from here to the end of its CNode are empty: the component's to use */
     kaal_ioport_grant_t ioports[KAAL_MAX_IOPORTS];
     kaal_irq_grant_t irqs[KAAL_MAX_IRQS];
+    kaal_mmio_grant_t mmio[KAAL_MAX_MMIO];
     kaal_channel_grant_t channels[KAAL_MAX_CHANNELS];
 } kaal_info_t;
 
 _Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");
 
 /*
- * RPC to the broker (protocol version 1): the label says what, the message
- * registers carry the arguments, the reply's label is a kaal_err_t.
+ * RPC to the broker, protocol version 1. A request is a seL4_Call on
+ * KAAL_CAP_BROKER: the label says what, the message registers carry exactly
+ * the arguments listed (no more, no fewer), and no capability goes with it.
+ * The reply's label is a kaal_err_t; on KAAL_OK its message registers carry
+ * the results listed. A request that breaks these rules gets
+ * KAAL_E_PROTOCOL. A capability the broker grants goes into the empty slot
+ * of the component's CNode the request names (KAAL_E_SLOT if that slot is
+ * not one of its free slots or not empty); the broker keeps the original, so
+ * releasing it revokes the component's copy and every copy made from it.
  */
 #define KAAL_RPC_VERSION 1u
 enum kaal_rpc_label {
-    KAAL_RPC_EXIT = 1, /* MR0: exit status. No reply: the broker reclaims the component. */
+    KAAL_RPC_EXIT = 1,    /* MR0 status. No reply: the broker reclaims the component. */
+    KAAL_RPC_PING = 2,    /* MR0 any word -> MR0 the same word, MR1 KAAL_RPC_VERSION */
+    KAAL_RPC_MEMORY = 3,  /* MR0 vaddr (0: the broker chooses), MR1 bytes (whole pages) -> MR0 vaddr */
+    KAAL_RPC_IOPORTS = 4, /* MR0 first port, MR1 last port, MR2 slot -> an IO port cap in slot */
+    KAAL_RPC_IRQ = 5,     /* MR0 IOAPIC pin, MR1 slot -> its handler in slot, MR0 the badge bit it sets */
+    KAAL_RPC_MMIO = 6,    /* MR0 paddr, MR1 bytes -> MR0 the vaddr where paddr appears (uncached) */
+    KAAL_RPC_RELEASE = 7, /* MR0 what (the label that got it), MR1 which (vaddr, first port, pin) */
+    KAAL_RPC_LABELS
 };
 
 /* Badges on the broker's endpoint: the component's id, and a bit that marks its fault endpoint. */

@@ -21,6 +21,11 @@ typedef enum kaal_err {
     KAAL_E_BOOTINFO_REGION,   /* bootinfo: a slot region is inverted or exceeds the CNode */
     KAAL_E_BOOTINFO_OVERLAP,  /* bootinfo: two slot regions overlap */
     KAAL_E_BOOTINFO_UNTYPED,  /* bootinfo: an untyped descriptor is malformed */
+    KAAL_E_DENIED,         /* the system description does not grant it to the component */
+    KAAL_E_PROTOCOL,       /* a malformed RPC message: unknown label, wrong length, or a capability */
+    KAAL_E_SLOT,           /* the named slot is outside the component's free slots, or not empty */
+    KAAL_E_BUSY,           /* it is held already (by this component or another) */
+    KAAL_E_NOT_HELD,       /* releasing something the component does not hold */
     KAAL_E_COUNT
 } kaal_err_t;
 

@@ -18,6 +18,21 @@
 #include <kaal/manifest.h>
 
 #define SPAWN_MAX_FRAMES 128 /* image, stack, IPC buffer and information page */
+#define GRANT_MAX 16         /* grants a component holds at once (src/broker/grant.c) */
+#define GRANT_MAX_FRAMES 64  /* frames of its memory and MMIO grants together */
+
+/* What a component got by asking (KAAL_RPC_MEMORY, _IOPORTS, _IRQ, _MMIO),
+ * until it releases it or goes. */
+typedef struct grant {
+    seL4_Word what;            /* the request's label; 0: entry free */
+    seL4_Word key, last;       /* vaddr, first port or pin; for memory and MMIO the range's end, else the last port */
+    seL4_Word slot;            /* the component's slot holding its copy of a cap */
+    seL4_CPtr original;        /* broker slot: the cap the copy derives from (IO ports, IRQ handler) */
+    seL4_CPtr signal;          /* IRQ: the badged notification cap the handler signals */
+    seL4_Word bit;             /* IRQ: the badge bit */
+    seL4_Word paddr;           /* MMIO: the first physical page */
+    unsigned first_frame, nframes;
+} grant_t;
 
 typedef enum {
     COMPONENT_NONE = 0, /* never built, or reclaimed */
@@ -37,10 +52,12 @@ typedef struct component {
     seL4_Word entry;
     seL4_Word bytes;       /* untyped bytes of its objects, paging structures not included */
     seL4_Word next_slot;   /* the next free slot of its CNode */
-    seL4_Word next_bit;    /* the next free badge bit of its notification */
+    seL4_Word bits;        /* badge bits of its notification in use (channels, IRQs) */
     seL4_Word next_vaddr;  /* where its next channel goes */
     seL4_Word invocations; /* kernel invocations spent building it (allocators' included) */
     kaal_info_t info;      /* what the information page will say */
+    grant_t grants[GRANT_MAX];
+    kaal_obj_t grant_frames[GRANT_MAX_FRAMES];
     vspace_t vs;
 } component_t;
 
@@ -66,6 +83,31 @@ void spawn_destroy(broker_t *b, component_t *c);
 /* Moves a cap from a broker slot into the component's next free CNode slot
  * (*slot says which) and frees the broker slot; on failure the cap is deleted. */
 kaal_err_t spawn_hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot);
+
+/* An object charged to the component's memory quota (KAAL_E_QUOTA beyond it), and its return. */
+kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o);
+void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o);
+/* A free badge bit of the component's notification, taken; seL4_WordBits if none is left. */
+seL4_Word spawn_take_bit(component_t *c);
+
+/*
+ * Grants on request (grant.c), each checked against the component's
+ * description; the RPC server (rpc.c) calls them. A cap goes into the
+ * component's `slot`, which must be one of its free slots and empty.
+ */
+kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word size, seL4_Word *at);
+kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word last, seL4_Word slot);
+kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot, seL4_Word *bit);
+kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word size, seL4_Word *regs);
+/* Gives back the grant `what` (its request's label) keyed by `key`; KAAL_E_NOT_HELD if there is none. */
+kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word key);
+void grant_release_all(broker_t *b, component_t *c);
+/* Broker slots the component's grants hold. */
+seL4_Word grant_broker_slots(const component_t *c);
+
+/* Serves one RPC request from c (rpc.c); the message is in the IPC buffer.
+ * Returns the reply (label: a kaal_err_t). KAAL_RPC_EXIT is the caller's. */
+seL4_MessageInfo_t rpc_serve(broker_t *b, component_t *c, seL4_MessageInfo_t info);
 
 /* Untyped bytes the component holds, paging structures included. */
 seL4_Word spawn_bytes(const component_t *c);

@@ -64,8 +64,7 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
 {
     channel_side_t *s = &ch->side[k];
     component_t *c = s->comp;
-    if (c->info.nchannels == KAAL_MAX_CHANNELS || c->next_slot + ch->nframes + 1 > (1u << KAAL_CNODE_BITS) ||
-        c->next_bit >= seL4_WordBits) {
+    if (c->info.nchannels == KAAL_MAX_CHANNELS || c->next_slot + ch->nframes + 1 > (1u << KAAL_CNODE_BITS)) {
         return KAAL_E_LAYOUT;
     }
     s->vaddr = c->next_vaddr;
@@ -76,9 +75,12 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
     if (err != KAAL_OK) {
         return err;
     }
+    s->bit = spawn_take_bit(c);
+    if (s->bit >= seL4_WordBits) {
+        return KAAL_E_LAYOUT;
+    }
     c->next_vaddr += ch->size + PAGE; /* an unmapped page after each ring */
     s->signal = c->next_slot++;
-    s->bit = c->next_bit++;
     const component_t *peer = ch->side[1 - k].comp;
     kaal_channel_grant_t *g = &c->info.channels[c->info.nchannels++];
     *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .signal = s->signal, .bit = s->bit,

@@ -31,7 +31,7 @@ seL4_Word spawn_bytes(const component_t *c)
 
 seL4_Word spawn_broker_slots(const component_t *c)
 {
-    seL4_Word n = c->nframes + c->vs.ntables;
+    seL4_Word n = c->nframes + c->vs.ntables + grant_broker_slots(c);
     const kaal_obj_t *objs[] = {&c->cnode, &c->pml4, &c->tcb, &c->ntfn};
     for (unsigned i = 0; i < 4; i++) {
         n += objs[i]->cap != 0;
@@ -39,8 +39,7 @@ seL4_Word spawn_broker_slots(const component_t *c)
     return n;
 }
 
-/* An object charged to the component's memory quota. */
-static kaal_err_t alloc_obj(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o)
+kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o)
 {
     kaal_err_t err = untyped_alloc(&b->mem, type, user_bits, o);
     if (err != KAAL_OK) {
@@ -54,6 +53,27 @@ static kaal_err_t alloc_obj(broker_t *b, component_t *c, seL4_Word type, seL4_Wo
         return KAAL_E_QUOTA;
     }
     return KAAL_OK;
+}
+
+void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o)
+{
+    if (o->cap) {
+        c->bytes -= 1ul << o->size_bits;
+        untyped_free(&b->mem, o);
+        o->cap = 0;
+    }
+}
+
+seL4_Word spawn_take_bit(component_t *c)
+{
+    seL4_Word bit = 0;
+    while (bit < seL4_WordBits && (c->bits >> bit) & 1) {
+        bit++;
+    }
+    if (bit < seL4_WordBits) {
+        c->bits |= 1ul << bit;
+    }
+    return bit;
 }
 
 static kaal_err_t kernel(component_t *c, seL4_Error e)
@@ -121,7 +141,7 @@ static kaal_err_t new_frames(broker_t *b, component_t *c, seL4_Word n, unsigned 
     }
     *first = c->nframes;
     for (seL4_Word i = 0; i < n; i++) {
-        kaal_err_t err = alloc_obj(b, c, seL4_X86_4K, 0, &c->frames[c->nframes]);
+        kaal_err_t err = spawn_alloc(b, c, seL4_X86_4K, 0, &c->frames[c->nframes]);
         if (err != KAAL_OK) {
             return err;
         }
@@ -227,57 +247,21 @@ static kaal_err_t build_fixed(broker_t *b, component_t *c)
     return err;
 }
 
-static kaal_err_t grant_ioports(broker_t *b, component_t *c)
+/* What the description grants, listed in the information page for the
+ * component to ask for: nothing is issued until it does. */
+static void list_grants(component_t *c)
 {
-    for (unsigned i = 0; i < c->desc->nioports; i++) {
-        const manifest_range_t *r = &c->desc->ioports[i];
-        seL4_CPtr cap;
-        kaal_err_t err = device_ioport(b, r->first, r->last, &cap);
-        kaal_ioport_grant_t *g = &c->info.ioports[i];
-        c->invocations++;
-        if (err == KAAL_OK) {
-            err = spawn_hand_over(b, c, cap, &g->cap);
-        }
-        if (err != KAAL_OK) {
-            return err;
-        }
-        g->first = r->first;
-        g->last = r->last;
-        c->info.nioports = i + 1;
+    const manifest_component_t *d = c->desc;
+    kaal_info_t *info = &c->info;
+    for (unsigned i = 0; i < d->nioports && i < KAAL_MAX_IOPORTS; i++) {
+        info->ioports[info->nioports++] = (kaal_ioport_grant_t){d->ioports[i].first, d->ioports[i].last};
     }
-    return KAAL_OK;
-}
-
-/* Each IRQ signals the component's notification with a bit of its own; the vector is the pin. */
-static kaal_err_t grant_irqs(broker_t *b, component_t *c)
-{
-    for (unsigned i = 0; i < c->desc->nirqs; i++) {
-        kaal_irq_grant_t *g = &c->info.irqs[i];
-        seL4_CPtr badged, handler;
-        g->pin = c->desc->irqs[i];
-        g->bit = c->next_bit++;
-        kaal_err_t err = cspace_slot_alloc(&b->slots, &badged);
-        if (err != KAAL_OK) {
-            return err;
-        }
-        err = kernel(c, seL4_CNode_Mint(b->slots.root, badged, b->slots.depth, b->slots.root, c->ntfn.cap,
-                                        b->slots.depth, seL4_CanWrite, 1ul << g->bit));
-        if (err == KAAL_OK) {
-            err = device_irq_ioapic(b, g->pin, g->pin, badged, &handler);
-            c->invocations += 2;
-            seL4_CNode_Delete(b->slots.root, badged, b->slots.depth); /* the handler keeps its own copy */
-            c->invocations++;
-        }
-        cspace_slot_free(&b->slots, badged);
-        if (err == KAAL_OK) {
-            err = spawn_hand_over(b, c, handler, &g->handler);
-        }
-        if (err != KAAL_OK) {
-            return err;
-        }
-        c->info.nirqs = i + 1;
+    for (unsigned i = 0; i < d->nirqs && i < KAAL_MAX_IRQS; i++) {
+        info->irqs[info->nirqs++] = (kaal_irq_grant_t){d->irqs[i]};
     }
-    return KAAL_OK;
+    for (unsigned i = 0; i < d->nmmio && i < KAAL_MAX_MMIO; i++) {
+        info->mmio[info->nmmio++] = (kaal_mmio_grant_t){d->mmio[i].first, d->mmio[i].last + 1 - d->mmio[i].first};
+    }
 }
 
 static kaal_err_t configure_tcb(broker_t *b, component_t *c)
@@ -304,7 +288,7 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
     };
     why->step = "kernel objects";
     for (unsigned i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-        kaal_err_t err = alloc_obj(b, c, objects[i].type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
+        kaal_err_t err = spawn_alloc(b, c, objects[i].type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
         if (err != KAAL_OK) {
             return err;
         }
@@ -316,8 +300,6 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
         const char *step;
         kaal_err_t (*run)(broker_t *, component_t *);
     } steps[] = {
-        {"IO ports", grant_ioports},
-        {"IRQs", grant_irqs},
         {"TCB", configure_tcb},
     };
     if (err == KAAL_OK) {
@@ -366,6 +348,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     info->id = id;
     info->generation = generation;
     rt_strlcpy(info->name, desc->name, sizeof(info->name));
+    list_grants(c);
     c->next_vaddr = KAAL_CHANNEL_VADDR;
     c->state = COMPONENT_BUILT;
     return KAAL_OK;
@@ -374,6 +357,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
 kaal_err_t spawn_start(broker_t *b, component_t *c)
 {
     seL4_Word inv0 = b->mem.invocations + b->vspace.invocations + c->vs.invocations;
+    c->info.free_slot = c->next_slot;
     kaal_err_t err = window_open(b, c, INFO_FRAME, 1);
     if (err == KAAL_OK) {
         rt_memcpy((void *)SPAWN_WINDOW, &c->info, sizeof(c->info));
@@ -399,11 +383,13 @@ static void free_obj(broker_t *b, kaal_obj_t *o)
     }
 }
 
-/* The thread goes first, so nothing runs while the rest is taken apart. Deleting
- * the CNode deletes every cap in it (IO ports, IRQ handlers, channel frames). */
+/* The thread goes first, so nothing runs while the rest is taken apart; then
+ * its grants (which revokes their copies). Deleting the CNode deletes every
+ * cap still in it (channel frames and signals). */
 void spawn_destroy(broker_t *b, component_t *c)
 {
     free_obj(b, &c->tcb);
+    grant_release_all(b, c);
     for (unsigned i = 0; i < c->nframes; i++) {
         free_obj(b, &c->frames[i]);
     }
@@ -419,5 +405,6 @@ void spawn_destroy(broker_t *b, component_t *c)
     c->nframes = 0;
     c->vs.ntables = 0;
     c->bytes = 0;
+    c->bits = 0;
     c->state = COMPONENT_NONE;
 }

@@ -176,23 +176,39 @@ static unsigned clients_running(const system_t *s)
     return n;
 }
 
+/* One message on the broker's endpoint; whether it is answered (a fault or
+ * an exit is not: that thread is gone or rebuilt). */
+static int handle(system_t *s, seL4_Word badge, seL4_MessageInfo_t info, seL4_MessageInfo_t *answer)
+{
+    seL4_Word id = badge & ~KAAL_BADGE_FAULT;
+    if (id == 0 || id > s->m->ncomponents || s->comps[id - 1].state != COMPONENT_RUNNING) {
+        return 0; /* from a component that is gone */
+    }
+    component_t *c = &s->comps[id - 1];
+    if (badge & KAAL_BADGE_FAULT) {
+        on_fault(s, (unsigned)id - 1, info);
+        return 0;
+    }
+    if (seL4_MessageInfo_get_label(info) == KAAL_RPC_EXIT && seL4_MessageInfo_get_length(info) == 1) {
+        rt_printf("kaal: %s exited with status %ld\n", c->desc->name, (long)seL4_GetMR(0));
+        reclaim(s, c, COMPONENT_EXITED);
+        return 0;
+    }
+    *answer = rpc_serve(s->b, c, info);
+    return 1;
+}
+
+/* Requests are answered with ReplyRecv: the reply and the wait for the next
+ * message are one system call. */
 static void serve(system_t *s)
 {
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(s->ep.cap, &badge), answer;
     while (clients_running(s) > 0) {
-        seL4_Word badge;
-        seL4_MessageInfo_t info = seL4_Recv(s->ep.cap, &badge);
-        seL4_Word id = badge & ~KAAL_BADGE_FAULT;
-        if (id == 0 || id > s->m->ncomponents || s->comps[id - 1].state != COMPONENT_RUNNING) {
-            continue; /* from a component that is gone */
-        }
-        component_t *c = &s->comps[id - 1];
-        if (badge & KAAL_BADGE_FAULT) {
-            on_fault(s, (unsigned)id - 1, info);
-        } else if (seL4_MessageInfo_get_label(info) == KAAL_RPC_EXIT) {
-            rt_printf("kaal: %s exited with status %ld\n", c->desc->name, (long)seL4_GetMR(0));
-            reclaim(s, c, COMPONENT_EXITED);
-        } else {
-            seL4_Reply(seL4_MessageInfo_new(KAAL_E_INVAL, 0, 0, 0));
+        if (handle(s, badge, info, &answer)) {
+            info = seL4_ReplyRecv(s->ep.cap, answer, &badge);
+        } else if (clients_running(s) > 0) {
+            info = seL4_Recv(s->ep.cap, &badge);
         }
     }
 }

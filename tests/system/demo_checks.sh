@@ -24,10 +24,13 @@ refute() { # name, output, substring that must not be there
 
 check_demo() { # output
     check "system" "$1" "System 'demo': 5 components, 6 channels"
-    check "serial driver runs" "$1" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap 8), IRQ pin 4"
+    check "serial driver runs" "$1" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap "
+    check "serial driver got its devices by RPC" "$1" "IRQ pin 4 (handler cap 17), both from the broker"
     check "timer runs" "$1" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
     for c in client1 client2; do
         check "$c in its own address space" "$1" "$c: running in my own address space: code at 0x400"
+        check "$c gets memory by RPC" "$1" "$c: broker protocol 1; 16 KiB of memory from the broker at 0x40000000, 2048 of 2048 words read back, released: ok"
+        check "$c is refused what it is not granted" "$1" "$c: asking for COM1's ports: not granted by the system description"
         check "$c gets ticks" "$1" "$c: tick 3: 30 timer interrupts (300 ms)"
         check "$c exits" "$1" "kaal: $c exited with status 0"
     done

@@ -20,6 +20,11 @@ static const char *const names[KAAL_E_COUNT] = {
     [KAAL_E_BOOTINFO_REGION] = "bootinfo: slot region inverted or outside the root CNode",
     [KAAL_E_BOOTINFO_OVERLAP] = "bootinfo: slot regions overlap",
     [KAAL_E_BOOTINFO_UNTYPED] = "bootinfo: malformed untyped descriptor",
+    [KAAL_E_DENIED] = "not granted by the system description",
+    [KAAL_E_PROTOCOL] = "malformed request",
+    [KAAL_E_SLOT] = "bad or occupied slot",
+    [KAAL_E_BUSY] = "already held",
+    [KAAL_E_NOT_HELD] = "not held",
 };
 
 const char *kaal_err_str(kaal_err_t err)

@@ -1,0 +1,396 @@
+/*
+ * Grants on request: memory, IO ports, IRQs and device registers that a
+ * running component asks the broker for (src/broker/rpc.c decodes the
+ * requests). Each is checked against the component's description, recorded
+ * in its grants[] and undone exactly by grant_release(): frames unmapped and
+ * freed, capabilities revoked from the broker's original (which takes the
+ * component's copy and every copy it made of it), the IRQ given back to the
+ * kernel. spawn_destroy() releases whatever is left.
+ */
+#include <kaal/device.h>
+#include <kaal/rt.h>
+#include <kaal/spawn.h>
+
+#define PAGE 0x1000ul
+
+static int overlaps(seL4_Word a0, seL4_Word a1, seL4_Word b0, seL4_Word b1)
+{
+    return a0 < b1 && b0 < a1;
+}
+
+static grant_t *find(component_t *c, seL4_Word what, seL4_Word key)
+{
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        if (c->grants[i].what == what && c->grants[i].key == key) {
+            return &c->grants[i];
+        }
+    }
+    return 0;
+}
+
+static grant_t *new_grant(component_t *c, seL4_Word what)
+{
+    grant_t *g = find(c, 0, 0);
+    if (g) {
+        *g = (grant_t){.what = what};
+    }
+    return g;
+}
+
+/* A held range of `what` overlapping [first, end). */
+static int held_overlap(const component_t *c, seL4_Word what, seL4_Word first, seL4_Word end)
+{
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        const grant_t *g = &c->grants[i];
+        seL4_Word g_end = what == KAAL_RPC_IOPORTS ? g->last + 1 : g->last;
+        if (g->what == what && overlaps(first, end, g->key, g_end)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The slot must be one the component may fill: past its fixed and broker-given caps, inside its CNode. */
+static int slot_ok(const component_t *c, seL4_Word slot)
+{
+    return slot >= c->info.free_slot && slot >= KAAL_CAP_FIRST_FREE && slot < (1ul << KAAL_CNODE_BITS);
+}
+
+/* A run of n free entries in grant_frames. */
+static kaal_err_t frames_run(const component_t *c, seL4_Word n, unsigned *first)
+{
+    for (unsigned i = 0; i + n <= GRANT_MAX_FRAMES; i++) {
+        unsigned k = 0;
+        while (k < n && c->grant_frames[i + k].cap == 0) {
+            k++;
+        }
+        if (k == n) {
+            *first = i;
+            return KAAL_OK;
+        }
+        i += k;
+    }
+    return KAAL_E_NO_METADATA;
+}
+
+/* The lowest address in [lo, hi) where size bytes fit clear of what `what` holds, and a page after it. */
+static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word size, seL4_Word lo, seL4_Word hi)
+{
+    seL4_Word at = lo;
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (unsigned i = 0; i < GRANT_MAX; i++) {
+            const grant_t *g = &c->grants[i];
+            if (g->what == what && overlaps(at, at + size + PAGE, g->key, g->last + PAGE)) {
+                at = g->last + PAGE;
+                moved = 1;
+            }
+        }
+    }
+    return at + size <= hi ? at : 0;
+}
+
+/* Unmaps and frees a memory or MMIO grant's frames, then its reservation. */
+static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
+{
+    for (unsigned i = 0; i < g->nframes; i++) {
+        kaal_obj_t *f = &c->grant_frames[g->first_frame + i];
+        if (!f->cap) {
+            continue;
+        }
+        vspace_unmap(&c->vs, f->cap, (g->key & ~(PAGE - 1)) + i * PAGE, seL4_PageBits);
+        if (g->what == KAAL_RPC_MEMORY) {
+            spawn_free(b, c, f);
+        } else {
+            untyped_free(&b->devmem, f);
+            f->cap = 0;
+        }
+    }
+    vspace_unreserve(&c->vs, g->key & ~(PAGE - 1));
+}
+
+kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word size, seL4_Word *at)
+{
+    if (size == 0 || (size & (PAGE - 1)) || (vaddr & (PAGE - 1)) || size > KAAL_MEMORY_END - KAAL_MEMORY_VADDR) {
+        return KAAL_E_INVAL;
+    }
+    if (vaddr == 0) {
+        vaddr = choose_vaddr(c, KAAL_RPC_MEMORY, size, KAAL_MEMORY_VADDR, KAAL_MEMORY_END);
+        if (vaddr == 0) {
+            return KAAL_E_NO_MEMORY;
+        }
+    } else if (vaddr < KAAL_MEMORY_VADDR || vaddr > KAAL_MEMORY_END - size) {
+        return KAAL_E_INVAL;
+    } else if (held_overlap(c, KAAL_RPC_MEMORY, vaddr, vaddr + size)) {
+        return KAAL_E_MAPPED;
+    }
+    unsigned first;
+    seL4_Word n = size / PAGE;
+    kaal_err_t err = frames_run(c, n, &first);
+    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_MEMORY) : 0;
+    if (!g) {
+        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+    }
+    g->key = vaddr;
+    g->last = vaddr + size;
+    g->first_frame = first;
+    g->nframes = (unsigned)n;
+    err = vspace_reserve(&c->vs, vaddr, size);
+    for (seL4_Word i = 0; err == KAAL_OK && i < n; i++) {
+        kaal_obj_t *f = &c->grant_frames[first + i];
+        err = spawn_alloc(b, c, seL4_X86_4K, 0, f);
+        if (err == KAAL_OK) {
+            err = vspace_map(&c->vs, f->cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
+                             seL4_X86_Default_VMAttributes);
+            if (err != KAAL_OK) {
+                spawn_free(b, c, f);
+            }
+        }
+    }
+    if (err != KAAL_OK) {
+        unmap_frames(b, c, g);
+        g->what = 0;
+        return err == KAAL_E_NOT_RESERVED ? KAAL_E_MAPPED : err;
+    }
+    *at = vaddr;
+    return KAAL_OK;
+}
+
+/* Copies the broker's original into the component's slot. */
+static kaal_err_t copy_to(broker_t *b, component_t *c, seL4_CPtr original, seL4_Word slot)
+{
+    c->invocations++;
+    seL4_Error e = seL4_CNode_Copy(c->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, original, b->slots.depth,
+                                   seL4_AllRights);
+    return e == seL4_NoError ? KAAL_OK : e == seL4_DeleteFirst ? KAAL_E_SLOT : KAAL_E_KERNEL;
+}
+
+/* Revokes and deletes a broker original (the component's copy goes with it). */
+static void drop_original(broker_t *b, component_t *c, seL4_CPtr *cap)
+{
+    if (*cap) {
+        seL4_CNode_Revoke(b->slots.root, *cap, b->slots.depth);
+        seL4_CNode_Delete(b->slots.root, *cap, b->slots.depth);
+        cspace_slot_free(&b->slots, *cap);
+        c->invocations += 2;
+        *cap = 0;
+    }
+}
+
+static int ioports_granted(const manifest_component_t *d, seL4_Word first, seL4_Word last)
+{
+    for (unsigned i = 0; i < d->nioports; i++) {
+        if (first >= d->ioports[i].first && last <= d->ioports[i].last) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word last, seL4_Word slot)
+{
+    if (first > last || last > MANIFEST_IOPORT_LAST) {
+        return KAAL_E_INVAL;
+    }
+    if (!ioports_granted(c->desc, first, last)) {
+        return KAAL_E_DENIED;
+    }
+    if (held_overlap(c, KAAL_RPC_IOPORTS, first, last + 1)) {
+        return KAAL_E_BUSY;
+    }
+    if (!slot_ok(c, slot)) {
+        return KAAL_E_SLOT;
+    }
+    grant_t *g = new_grant(c, KAAL_RPC_IOPORTS);
+    if (!g) {
+        return KAAL_E_NO_METADATA;
+    }
+    c->invocations++;
+    kaal_err_t err = device_ioport(b, first, last, &g->original);
+    if (err == KAAL_E_KERNEL) {
+        err = KAAL_E_BUSY; /* the kernel issues a port once: another holder has it */
+    }
+    if (err == KAAL_OK) {
+        err = copy_to(b, c, g->original, slot);
+    }
+    if (err != KAAL_OK) {
+        drop_original(b, c, &g->original);
+        g->what = 0;
+        return err;
+    }
+    g->key = first;
+    g->last = last;
+    g->slot = slot;
+    return KAAL_OK;
+}
+
+static int irq_granted(const manifest_component_t *d, seL4_Word pin)
+{
+    for (unsigned i = 0; i < d->nirqs; i++) {
+        if (d->irqs[i] == pin) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The handler signals the component's notification with a bit of its own;
+ * the vector is the pin. */
+kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot, seL4_Word *bit)
+{
+    if (pin >= MANIFEST_IOAPIC_PINS) {
+        return KAAL_E_INVAL;
+    }
+    if (!irq_granted(c->desc, pin)) {
+        return KAAL_E_DENIED;
+    }
+    if (find(c, KAAL_RPC_IRQ, pin)) {
+        return KAAL_E_BUSY;
+    }
+    if (!slot_ok(c, slot)) {
+        return KAAL_E_SLOT;
+    }
+    grant_t *g = new_grant(c, KAAL_RPC_IRQ);
+    if (!g) {
+        return KAAL_E_NO_METADATA;
+    }
+    g->bit = spawn_take_bit(c);
+    kaal_err_t err = g->bit < seL4_WordBits ? cspace_slot_alloc(&b->slots, &g->signal) : KAAL_E_LAYOUT;
+    if (err == KAAL_OK) {
+        c->invocations++;
+        if (seL4_CNode_Mint(b->slots.root, g->signal, b->slots.depth, b->slots.root, c->ntfn.cap, b->slots.depth,
+                            seL4_CanWrite, 1ul << g->bit)) {
+            cspace_slot_free(&b->slots, g->signal);
+            g->signal = 0;
+            err = KAAL_E_KERNEL;
+        }
+    }
+    if (err == KAAL_OK) {
+        c->invocations += 2;
+        err = device_irq_ioapic(b, pin, pin, g->signal, &g->original);
+        if (err == KAAL_E_KERNEL) {
+            err = KAAL_E_BUSY; /* the kernel hands out a handler once */
+        }
+    }
+    if (err == KAAL_OK) {
+        err = copy_to(b, c, g->original, slot);
+    }
+    if (err != KAAL_OK) {
+        drop_original(b, c, &g->original);
+        drop_original(b, c, &g->signal);
+        if (g->bit < seL4_WordBits) {
+            c->bits &= ~(1ul << g->bit);
+        }
+        g->what = 0;
+        return err;
+    }
+    g->key = pin;
+    g->slot = slot;
+    *bit = g->bit;
+    return KAAL_OK;
+}
+
+static int mmio_granted(const manifest_component_t *d, seL4_Word first, seL4_Word end)
+{
+    for (unsigned i = 0; i < d->nmmio; i++) {
+        if (first >= d->mmio[i].first && end - 1 <= d->mmio[i].last) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word size, seL4_Word *regs)
+{
+    seL4_Word first = paddr & ~(PAGE - 1), end = (paddr + size + PAGE - 1) & ~(PAGE - 1);
+    if (size == 0 || end <= first || end - first > KAAL_MMIO_END - KAAL_MMIO_VADDR) {
+        return KAAL_E_INVAL;
+    }
+    if (!mmio_granted(c->desc, first, end)) {
+        return KAAL_E_DENIED;
+    }
+    for (unsigned i = 0; i < GRANT_MAX; i++) { /* the same registers mapped twice: a second user of one device */
+        const grant_t *h = &c->grants[i];
+        if (h->what == KAAL_RPC_MMIO && overlaps(first, end, h->paddr, h->paddr + h->nframes * PAGE)) {
+            return KAAL_E_BUSY;
+        }
+    }
+    seL4_Word n = (end - first) / PAGE, vaddr = choose_vaddr(c, KAAL_RPC_MMIO, end - first, KAAL_MMIO_VADDR,
+                                                             KAAL_MMIO_END);
+    unsigned at;
+    kaal_err_t err = vaddr ? frames_run(c, n, &at) : KAAL_E_NO_MEMORY;
+    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_MMIO) : 0;
+    if (!g) {
+        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+    }
+    err = vspace_reserve(&c->vs, vaddr, end - first);
+    volatile void *where = 0;
+    if (err == KAAL_OK) {
+        err = device_mmio_map(b, &c->vs, paddr, size, vaddr, &c->grant_frames[at], (unsigned)n, &where);
+        if (err != KAAL_OK) {
+            vspace_unreserve(&c->vs, vaddr);
+        }
+    }
+    if (err != KAAL_OK) {
+        g->what = 0;
+        return err;
+    }
+    g->key = (seL4_Word)where;
+    g->last = vaddr + (end - first);
+    g->paddr = first;
+    g->first_frame = at;
+    g->nframes = (unsigned)n;
+    *regs = (seL4_Word)where;
+    return KAAL_OK;
+}
+
+static void release(broker_t *b, component_t *c, grant_t *g)
+{
+    switch (g->what) {
+    case KAAL_RPC_MEMORY:
+    case KAAL_RPC_MMIO:
+        unmap_frames(b, c, g);
+        break;
+    case KAAL_RPC_IRQ:
+        drop_original(b, c, &g->original); /* the last handler cap: the kernel frees the IRQ */
+        drop_original(b, c, &g->signal);
+        c->bits &= ~(1ul << g->bit);
+        break;
+    default:
+        drop_original(b, c, &g->original);
+        break;
+    }
+    *g = (grant_t){0};
+}
+
+kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word key)
+{
+    grant_t *g = what ? find(c, what, key) : 0;
+    if (!g) {
+        return KAAL_E_NOT_HELD;
+    }
+    release(b, c, g);
+    return KAAL_OK;
+}
+
+void grant_release_all(broker_t *b, component_t *c)
+{
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        if (c->grants[i].what) {
+            release(b, c, &c->grants[i]);
+        }
+    }
+}
+
+seL4_Word grant_broker_slots(const component_t *c)
+{
+    seL4_Word n = 0;
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        const grant_t *g = &c->grants[i];
+        n += (g->original != 0) + (g->signal != 0);
+    }
+    for (unsigned i = 0; i < GRANT_MAX_FRAMES; i++) {
+        n += c->grant_frames[i].cap != 0;
+    }
+    return n;
+}

@@ -1,0 +1,111 @@
+/*
+ * Client stubs of the broker's RPC protocol (include/kaal/component.h),
+ * and the component's own free slots, which capability grants go into.
+ */
+#include <kaal/runtime.h>
+
+static seL4_Word next_slot, freed[8];
+static unsigned nfreed;
+
+seL4_CPtr kaal_slot_alloc(void)
+{
+    if (nfreed > 0) {
+        return freed[--nfreed];
+    }
+    const kaal_info_t *info = kaal_self();
+    if (next_slot == 0) {
+        next_slot = info->free_slot;
+    }
+    return next_slot < (1ul << KAAL_CNODE_BITS) ? next_slot++ : 0;
+}
+
+void kaal_slot_free(seL4_CPtr slot)
+{
+    if (slot + 1 == next_slot) {
+        next_slot--;
+    } else if (nfreed < sizeof(freed) / sizeof(freed[0])) {
+        freed[nfreed++] = slot;
+    }
+}
+
+/* One request: n arguments out, up to nres results back; the reply's label is the error. */
+static kaal_err_t call(seL4_Word label, seL4_Word n, const seL4_Word *args, seL4_Word nres, seL4_Word *res)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        seL4_SetMR((int)i, args[i]);
+    }
+    seL4_MessageInfo_t info = seL4_Call(KAAL_CAP_BROKER, seL4_MessageInfo_new(label, 0, 0, n));
+    kaal_err_t err = (kaal_err_t)seL4_MessageInfo_get_label(info);
+    for (seL4_Word i = 0; err == KAAL_OK && i < nres; i++) {
+        res[i] = seL4_GetMR((int)i);
+    }
+    return err;
+}
+
+kaal_err_t kaal_ping(seL4_Word word, seL4_Word *version)
+{
+    seL4_Word res[2];
+    kaal_err_t err = call(KAAL_RPC_PING, 1, &word, 2, res);
+    if (err == KAAL_OK && res[0] != word) {
+        return KAAL_E_PROTOCOL;
+    }
+    if (err == KAAL_OK && version) {
+        *version = res[1];
+    }
+    return err;
+}
+
+kaal_err_t kaal_memory(seL4_Word vaddr, seL4_Word size, void **at)
+{
+    seL4_Word args[2] = {vaddr, size}, res = 0;
+    kaal_err_t err = call(KAAL_RPC_MEMORY, 2, args, 1, &res);
+    *at = (void *)res;
+    return err;
+}
+
+/* A grant that comes as a cap: into a slot of our own, given back if refused. */
+static kaal_err_t call_for_cap(seL4_Word label, seL4_Word arg0, seL4_Word arg1, int slot_mr, seL4_CPtr *cap,
+                               seL4_Word *result)
+{
+    seL4_CPtr slot = kaal_slot_alloc();
+    if (slot == 0) {
+        return KAAL_E_NO_SLOTS;
+    }
+    seL4_Word args[3] = {arg0, arg1, 0};
+    args[slot_mr] = slot;
+    kaal_err_t err = call(label, (seL4_Word)slot_mr + 1, args, result ? 1 : 0, result);
+    if (err != KAAL_OK) {
+        kaal_slot_free(slot);
+        slot = 0;
+    }
+    *cap = slot;
+    return err;
+}
+
+kaal_err_t kaal_ioports(seL4_Word first, seL4_Word last, seL4_CPtr *cap)
+{
+    return call_for_cap(KAAL_RPC_IOPORTS, first, last, 2, cap, 0);
+}
+
+kaal_err_t kaal_irq(seL4_Word pin, seL4_CPtr *handler, seL4_Word *bit)
+{
+    return call_for_cap(KAAL_RPC_IRQ, pin, 0, 1, handler, bit);
+}
+
+kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs)
+{
+    seL4_Word args[2] = {paddr, size}, res = 0;
+    kaal_err_t err = call(KAAL_RPC_MMIO, 2, args, 1, &res);
+    *regs = (volatile void *)res;
+    return err;
+}
+
+kaal_err_t kaal_release(seL4_Word what, seL4_Word which, seL4_CPtr slot)
+{
+    seL4_Word args[2] = {what, which};
+    kaal_err_t err = call(KAAL_RPC_RELEASE, 2, args, 0, 0);
+    if (err == KAAL_OK && slot) {
+        kaal_slot_free(slot); /* the broker revoked our copy: the slot is empty again */
+    }
+    return err;
+}
