@@ -16,3 +16,17 @@ static inline void bench_putc(char c)
 {
     putchar(c);
 }
+
+/* Reads a whole file (a component image the build made) into buf; its size, or 0 after saying why. */
+static inline size_t bench_read_file(const char *path, char *buf, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    size_t size = f ? fread(buf, 1, max, f) : 0;
+    if (!f || size == 0) {
+        perror(path);
+    }
+    if (f) {
+        fclose(f);
+    }
+    return size;
+}

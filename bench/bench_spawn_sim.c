@@ -10,13 +10,10 @@ static char image[1 << 20];
 
 int main(void)
 {
-    FILE *f = fopen(KAAL_CLIENT_IMAGE, "rb");
-    size_t size = f ? fread(image, 1, sizeof(image), f) : 0;
-    if (!f || size == 0) {
-        perror(KAAL_CLIENT_IMAGE);
+    size_t size = bench_read_file(KAAL_CLIENT_IMAGE, image, sizeof(image));
+    if (size == 0) {
         return 1;
     }
-    fclose(f);
     if (broker_init(&broker, sel4sim_boot(), NULL) != KAAL_OK) {
         return 1;
     }
