@@ -1,9 +1,12 @@
 /* Shared by the benchmarks' sim runners (host code): the clock, and output for rt_printf. */
 #pragma once
 
+#include <linux/futex.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline uint64_t bench_now_ns(void)
 {
@@ -29,4 +32,18 @@ static inline size_t bench_read_file(const char *path, char *buf, size_t max)
         fclose(f);
     }
     return size;
+}
+
+/* The baselines' handoff between two host processes: wait while *w is v; set it and wake the other. */
+static inline void bench_futex_wait_while(volatile uint32_t *w, uint32_t v)
+{
+    while (__atomic_load_n(w, __ATOMIC_ACQUIRE) == v) {
+        syscall(SYS_futex, w, FUTEX_WAIT, v, NULL, NULL, 0);
+    }
+}
+
+static inline void bench_futex_set(volatile uint32_t *w, uint32_t v)
+{
+    __atomic_store_n(w, v, __ATOMIC_RELEASE);
+    syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
 }

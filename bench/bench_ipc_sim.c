@@ -5,10 +5,8 @@
  * Both in TSC ticks, in the same run.
  */
 #define _GNU_SOURCE
-#include <linux/futex.h>
 #include <stdio.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <kaal/rt.h>
@@ -20,19 +18,6 @@
 
 static broker_t broker;
 static char image[1 << 20];
-
-static void futex_wait(volatile uint32_t *w, uint32_t v)
-{
-    while (__atomic_load_n(w, __ATOMIC_ACQUIRE) == v) {
-        syscall(SYS_futex, w, FUTEX_WAIT, v, NULL, NULL, 0);
-    }
-}
-
-static void futex_set(volatile uint32_t *w, uint32_t v)
-{
-    __atomic_store_n(w, v, __ATOMIC_RELEASE);
-    syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
 
 /* Round trips between this process and a child: the turn word goes 0 (child's) -> 1 (ours) -> 0. */
 static int futex_baseline(void)
@@ -46,8 +31,8 @@ static int futex_baseline(void)
     pid_t child = fork();
     if (child == 0) {
         for (int i = 0; i < n; i++) {
-            futex_wait(turn, 1);
-            futex_set(turn, 1);
+            bench_futex_wait_while(turn, 1);
+            bench_futex_set(turn, 1);
         }
         _exit(0);
     }
@@ -55,8 +40,8 @@ static int futex_baseline(void)
     for (int k = 0; k < BENCH_IPC_BATCHES; k++) {
         uint64_t t0 = bench_rdtsc();
         for (int i = 0; i < BENCH_IPC_CALLS; i++) {
-            futex_set(turn, 0);
-            futex_wait(turn, 0);
+            bench_futex_set(turn, 0);
+            bench_futex_wait_while(turn, 0);
         }
         batch[k] = (bench_rdtsc() - t0) / BENCH_IPC_CALLS;
     }
