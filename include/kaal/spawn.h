@@ -25,7 +25,7 @@
  * until it releases it or goes. */
 typedef struct grant {
     seL4_Word what;            /* the request's label; 0: entry free */
-    seL4_Word key, last;       /* vaddr, first port or pin; for memory and MMIO the range's end, else the last port */
+    seL4_Word key, end;        /* vaddr, first port or pin; the end of the range (exclusive) */
     seL4_Word slot;            /* the component's slot holding its copy of a cap */
     seL4_CPtr original;        /* broker slot: the cap the copy derives from (IO ports, IRQ handler) */
     seL4_CPtr signal;          /* IRQ: the badged notification cap the handler signals */

@@ -42,8 +42,7 @@ static int held_overlap(const component_t *c, seL4_Word what, seL4_Word first, s
 {
     for (unsigned i = 0; i < GRANT_MAX; i++) {
         const grant_t *g = &c->grants[i];
-        seL4_Word g_end = what == KAAL_RPC_IOPORTS ? g->last + 1 : g->last;
-        if (g->what == what && overlaps(first, end, g->key, g_end)) {
+        if (g->what == what && overlaps(first, end, g->key, g->end)) {
             return 1;
         }
     }
@@ -81,8 +80,8 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
         moved = 0;
         for (unsigned i = 0; i < GRANT_MAX; i++) {
             const grant_t *g = &c->grants[i];
-            if (g->what == what && overlaps(at, at + size + PAGE, g->key, g->last + PAGE)) {
-                at = g->last + PAGE;
+            if (g->what == what && overlaps(at, at + size + PAGE, g->key, g->end + PAGE)) {
+                at = g->end + PAGE;
                 moved = 1;
             }
         }
@@ -132,7 +131,7 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
         return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
     }
     g->key = vaddr;
-    g->last = vaddr + size;
+    g->end = vaddr + size;
     g->first_frame = first;
     g->nframes = (unsigned)n;
     err = vspace_reserve(&c->vs, vaddr, size);
@@ -219,7 +218,7 @@ kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word
         return err;
     }
     g->key = first;
-    g->last = last;
+    g->end = last + 1;
     g->slot = slot;
     return KAAL_OK;
 }
@@ -336,7 +335,7 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
         return err;
     }
     g->key = (seL4_Word)where;
-    g->last = vaddr + (end - first);
+    g->end = vaddr + (end - first);
     g->paddr = first;
     g->first_frame = at;
     g->nframes = (unsigned)n;

@@ -5,7 +5,6 @@
  * window in the broker's own address space, a stack under a guard page, the
  * IPC buffer, granted devices, and the TCB.
  */
-#include <kaal/device.h>
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
 

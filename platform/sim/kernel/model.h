@@ -323,8 +323,7 @@ void proc_thread_destroyed(tcb_t *t);
 bool vspace_translate(const cap_t *pml4, word_t vaddr, word_t *paddr, word_t *size, unsigned *vm_rights);
 void vmfault_install(void); /* host fault signals become the faulting thread's seL4 fault */
 void vmfault_thread_init(void *altstack, size_t size); /* per host thread: its signal stack, its syscall trap */
-word_t sanitise_register(unsigned i, word_t v);        /* the kernel's sanitiseRegister; i indexes seL4_UserContext */
-void tcb_set_register(tcb_t *t, unsigned i, word_t v);
+void tcb_set_register(tcb_t *t, unsigned i, word_t v); /* sanitised as the kernel does; i indexes seL4_UserContext */
 
 /* sched.c: one thread has the CPU at a time, chosen by priority as the kernel does */
 bool runnable(const tcb_t *t);

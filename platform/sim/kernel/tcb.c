@@ -178,7 +178,7 @@ static bool decode_read_registers(invocation_t *inv, tcb_t *t)
  * (sanitiseRegister on x86_64): instruction and TLS addresses must be
  * canonical, and the flags keep only the user's bits, with interrupts on and
  * no trap flag. i indexes seL4_UserContext. */
-word_t sanitise_register(unsigned i, word_t v)
+static word_t sanitise_register(unsigned i, word_t v)
 {
     if ((i == CONTEXT_RIP || i == CONTEXT_FS_BASE || i == CONTEXT_GS_BASE) && v > 0x00007ffffffffffful && v < 0xffff800000000000ul) {
         return 0;
