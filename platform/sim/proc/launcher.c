@@ -42,9 +42,14 @@ struct kernel_sigaction {
     unsigned long mask;
 };
 
+/* A fault may come between a request's writing its arguments to the shared
+ * page and its exchange (the code of sim_user_exchange not mapped yet): the
+ * fault's own exchange must leave the request as it found it. */
 static void on_fault(int sig, void *info, void *uc)
 {
     sim_proc_ctl_t *ctl = SIM_CTL;
+    uint32_t op = ctl->op;
+    uint64_t a[4] = {ctl->a[0], ctl->a[1], ctl->a[2], ctl->a[3]};
     uint64_t *g = (uint64_t *)((char *)uc + UC_GREGS);
     for (int i = 0; i < SIM_PROC_REGS; i++) {
         ctl->regs[i] = g[gregs_of[i]];
@@ -61,6 +66,10 @@ static void on_fault(int sig, void *info, void *uc)
         for (int i = 0; i < SIM_PROC_REGS; i++) {
             g[gregs_of[i]] = ctl->regs[i];
         }
+    }
+    ctl->op = op;
+    for (int i = 0; i < 4; i++) {
+        ctl->a[i] = a[i];
     }
 }
 
