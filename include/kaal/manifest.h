@@ -29,6 +29,8 @@
 #define MANIFEST_DEFAULT_CHANNEL 0x1000 /* 4K */
 
 typedef enum { FAULT_STOP, FAULT_RESTART } fault_policy_t;
+/* A channel's endpoint: none, messages from writer to reader, or messages that may carry capabilities. */
+typedef enum { ENDPOINT_NONE, ENDPOINT_SEND, ENDPOINT_GRANT } endpoint_kind_t;
 
 /* Where something was written: 1-based line and column (a tab is one column). */
 typedef struct manifest_pos {
@@ -57,6 +59,7 @@ typedef struct manifest_component {
 typedef struct manifest_channel {
     unsigned from, to;  /* component indices, never equal */
     seL4_Word size;     /* bytes, whole 4K pages */
+    endpoint_kind_t endpoint;
     unsigned line, col; /* the 'channel' keyword */
 } manifest_channel_t;
 

@@ -240,15 +240,26 @@ static kaal_err_t key_memory(parser_t *ps, const token_t *key)
     return value_size(ps, &ps->c->memory);
 }
 
+/* A value that is one of two words: *second says whether it was the second. */
+static kaal_err_t value_either(parser_t *ps, const char *first, const char *second_word, int *second)
+{
+    *second = manifest_tok_is(&ps->tok, second_word);
+    if (!*second && !manifest_tok_is(&ps->tok, first)) {
+        char want[40];
+        rt_snprintf(want, sizeof(want), "'%s' or '%s'", first, second_word);
+        return unexpected(ps, want);
+    }
+    next(ps);
+    return KAAL_OK;
+}
+
 static kaal_err_t key_fault(parser_t *ps, const token_t *key)
 {
     (void)key;
-    if (!manifest_tok_is(&ps->tok, "restart") && !manifest_tok_is(&ps->tok, "stop")) {
-        return unexpected(ps, "'restart' or 'stop'");
-    }
-    ps->c->fault = manifest_tok_is(&ps->tok, "restart") ? FAULT_RESTART : FAULT_STOP;
-    next(ps);
-    return KAAL_OK;
+    int stop = 0;
+    kaal_err_t err = value_either(ps, "restart", "stop", &stop);
+    ps->c->fault = stop ? FAULT_STOP : FAULT_RESTART;
+    return err;
 }
 
 static kaal_err_t key_ioports(parser_t *ps, const token_t *key)
@@ -299,6 +310,15 @@ static kaal_err_t key_size(parser_t *ps, const token_t *key)
     return value_size(ps, &ps->ch->size);
 }
 
+static kaal_err_t key_endpoint(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    int grant = 0;
+    kaal_err_t err = value_either(ps, "send", "grant", &grant);
+    ps->ch->endpoint = grant ? ENDPOINT_GRANT : ENDPOINT_SEND;
+    return err;
+}
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const key_def_t component_keys[] = {
@@ -314,6 +334,7 @@ static const key_def_t component_keys[] = {
 
 static const key_def_t channel_keys[] = {
     {"size", key_size, 1, 0, 0},
+    {"endpoint", key_endpoint, 1, 0, 0},
 };
 
 /* How many times a component has a repeatable key so far. */

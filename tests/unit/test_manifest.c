@@ -516,6 +516,20 @@ static void fault_policies(void **state)
     assert_int_equal(m.components[0].fault, FAULT_RESTART);
 }
 
+static void channel_endpoints(void **state)
+{
+    (void)state;
+    parses(A "}\n" B "}\nchannel a -> b {\n size 8K\n endpoint grant\n}\nchannel b -> a { endpoint send }\n"
+             "channel a -> b\n");
+    assert_int_equal(m.channels[0].endpoint, ENDPOINT_GRANT);
+    assert_int_equal(m.channels[0].size, 8192);
+    assert_int_equal(m.channels[1].endpoint, ENDPOINT_SEND);
+    assert_int_equal(m.channels[2].endpoint, ENDPOINT_NONE);
+    expect_error(A "}\n" B "}\nchannel a -> b { endpoint caps }\n", 7, 27, "expected 'send' or 'grant', found 'caps'");
+    expect_error(A "}\n" B "}\nchannel a -> b {\n endpoint send\n endpoint grant\n}\n", 9, 2,
+                 "'endpoint' given twice (first at line 8)");
+}
+
 static void mmio_ranges(void **state)
 {
     (void)state;
@@ -755,6 +769,7 @@ int main(void)
         cmocka_unit_test(duplicate_component_names),
         cmocka_unit_test(channel_to_unknown_component),
         cmocka_unit_test(channel_to_itself),
+        cmocka_unit_test(channel_endpoints),
         cmocka_unit_test(irq_given_twice),
         cmocka_unit_test(ioports_given_twice),
         cmocka_unit_test(mmio_given_twice),
