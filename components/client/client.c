@@ -1,7 +1,8 @@
 /*
  * A client: says where it lives (its own address space and capability
  * space), asks the broker for memory and for something it is not granted,
- * waits for three tick records from the timer, and exits.
+ * lends the serial driver a capability if its channel allows, waits for
+ * three tick records from the timer, and exits.
  */
 #include <kaal/rt.h>
 #include <kaal/runtime.h>
@@ -44,15 +45,50 @@ static int use_the_broker(const kaal_info_t *info)
     return good == n && err == KAAL_E_DENIED ? 0 : 1;
 }
 
+/*
+ * Over a console channel with an endpoint (`endpoint grant`): passes the
+ * serial driver a cap to signal us, minted from our own notification with a
+ * bit of our own, and waits for its signal. The cap is ours to give: when we
+ * go, the broker revokes it with our notification.
+ */
+static int lend_a_signal(const kaal_info_t *info, const kaal_channel_grant_t *console)
+{
+    if (console->endpoint != KAAL_ENDPOINT_GRANT) {
+        return 0;
+    }
+    seL4_Word own = 1ul << KAAL_BIT_OWN_FIRST;
+    seL4_CPtr cap = kaal_slot_alloc();
+    if (!cap || seL4_CNode_Mint(KAAL_CAP_CNODE, cap, KAAL_SLOT_DEPTH, KAAL_CAP_CNODE, KAAL_CAP_NTFN, KAAL_SLOT_DEPTH,
+                                seL4_CanWrite, own) != seL4_NoError) {
+        kaal_printf("%s: could not mint a signal to lend\n", info->name);
+        return 1;
+    }
+    kaal_err_t err = kaal_pass(console, cap, 0);
+    seL4_Word got = 0;
+    while (err == KAAL_OK && !(got & own)) {
+        seL4_Word bits;
+        seL4_Wait(KAAL_CAP_NTFN, &bits);
+        got |= bits;
+    }
+    kaal_defer_bits(got & ~own);
+    kaal_printf("%s: passing the serial driver a capability (slot %lu): %s; it signalled me through it\n",
+                info->name, (unsigned long)cap, kaal_err_str(err));
+    return err == KAAL_OK ? 0 : 1;
+}
+
 int component_main(const kaal_info_t *info)
 {
-    kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
+    const kaal_channel_grant_t *console = kaal_channel("serial", KAAL_CHANNEL_WRITER);
+    if (!console) {
+        return 1;
+    }
+    kaal_console_attach(console);
     int local = 0;
     kaal_printf("%s: running in my own address space: code at %p, data at %p, stack at %p; my VSpace is cap %u, "
                 "my CNode cap %u (2^%u slots); generation %u\n",
                 info->name, (void *)component_main, (void *)&counter, (void *)&local, KAAL_CAP_VSPACE,
                 KAAL_CAP_CNODE, KAAL_CNODE_BITS, info->generation);
-    if (use_the_broker(info) != 0) {
+    if (use_the_broker(info) != 0 || lend_a_signal(info, console) != 0) {
         return 1;
     }
     const kaal_channel_grant_t *timer = kaal_channel("timer", KAAL_CHANNEL_READER);
@@ -70,6 +106,6 @@ int component_main(const kaal_info_t *info)
             kaal_wait();
         }
     }
-    kaal_printf("%s: done\n", info->name);
+    kaal_printf("%s: done; closing the timer's channel: %s\n", info->name, kaal_err_str(kaal_channel_close(timer)));
     return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * The serial driver: owns COM1's IO ports and its IRQ, and copies what the
  * other components write into their channels to the UART, line by line.
- * Received bytes raise the IRQ; the driver counts and drops them.
+ * Received bytes raise the IRQ; the driver counts and drops them. A writer
+ * whose channel has an endpoint may pass it a capability: the driver
+ * signals through it, and notices when the broker has revoked it.
  */
 #include <kaal/ring.h>
 #include <kaal/rt.h>
@@ -31,6 +33,56 @@ static void drain(const kaal_channel_grant_t *ch)
     }
 }
 
+/* A cap a writer passed us over its channel's endpoint: the broker revokes it when that writer goes. */
+static seL4_CPtr lent;
+static char lender[KAAL_NAME_MAX];
+
+static void take_message(void)
+{
+    kaal_message_t m;
+    if (!kaal_take(&m)) {
+        return;
+    }
+    const char *from = m.from ? m.from->peer : "an unknown writer";
+    if (!m.cap) {
+        rt_printf("serial: %s sent the word %lu, without a capability\n", from, (unsigned long)m.word);
+        return;
+    }
+    rt_printf("serial: %s passed me a capability over our channel's endpoint (now in my slot %lu); signalling "
+              "through it\n",
+              from, (unsigned long)m.cap);
+    seL4_Signal(m.cap);
+    if (lent) {
+        seL4_CNode_Delete(KAAL_CAP_CNODE, lent, KAAL_SLOT_DEPTH);
+        kaal_slot_free(lent);
+    }
+    lent = m.cap;
+    rt_strlcpy(lender, from, sizeof(lender));
+}
+
+/* Whether a slot still holds a cap: copying it fails once the broker has revoked it. */
+static int still_held(seL4_CPtr slot)
+{
+    seL4_CPtr scratch = kaal_slot_alloc();
+    int held = scratch && seL4_CNode_Copy(KAAL_CAP_CNODE, scratch, KAAL_SLOT_DEPTH, KAAL_CAP_CNODE, slot,
+                                          KAAL_SLOT_DEPTH, seL4_AllRights) == seL4_NoError;
+    if (held) {
+        seL4_CNode_Delete(KAAL_CAP_CNODE, scratch, KAAL_SLOT_DEPTH);
+    }
+    kaal_slot_free(scratch);
+    return held;
+}
+
+static void check_lent(void)
+{
+    if (lent && !still_held(lent)) {
+        rt_printf("serial: the capability %s passed me is gone from slot %lu: revoked with %s\n", lender,
+                  (unsigned long)lent, lender);
+        kaal_slot_free(lent);
+        lent = 0;
+    }
+}
+
 static void take_input(void)
 {
     uart16550_interrupt_id(&uart);
@@ -54,20 +106,29 @@ int component_main(const kaal_info_t *info)
               info->name, (unsigned long)info->ioports[0].first, (unsigned long)info->ioports[0].last,
               (unsigned long)ports, (unsigned long)info->irqs[0].pin, (unsigned long)irq_handler, info->nchannels);
     uart16550_set_interrupts(&uart, UART_IER_RX);
+    const kaal_channel_grant_t *in[KAAL_MAX_CHANNELS];
+    uint32_t nin = 0;
+    for (uint32_t i = 0; i < info->nchannels; i++) {
+        const kaal_channel_grant_t *ch = info->channels[i].role == KAAL_CHANNEL_READER ? kaal_channel_at(i) : 0;
+        if (ch) {
+            in[nin++] = ch;
+        }
+    }
     for (;;) {
         /* Copy out everything there is; sleep only when every channel is
          * empty and its writer has seen that it must signal. */
         int idle = 1;
-        for (uint32_t i = 0; i < info->nchannels; i++) {
-            const kaal_channel_grant_t *ch = &info->channels[i];
-            if (ch->role == KAAL_CHANNEL_READER) {
-                drain(ch);
-                idle &= kaal_channel_sleep_ok(ch);
-            }
+        for (uint32_t i = 0; i < nin; i++) {
+            drain(in[i]);
+            idle &= kaal_channel_sleep_ok(in[i]);
         }
         seL4_Word bits = idle ? kaal_wait() : 0;
         if (bits & (1ul << irq_bit)) {
             take_input();
         }
+        if (bits & KAAL_BADGE_MESSAGE) {
+            take_message();
+        }
+        check_lent();
     }
 }

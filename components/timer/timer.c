@@ -27,8 +27,9 @@ static void publish(const kaal_info_t *info, uint64_t ticks)
 {
     kaal_tick_t t = {.ticks = ticks, .hz = TICK_HZ};
     for (uint32_t i = 0; i < info->nchannels; i++) {
-        if (info->channels[i].role == KAAL_CHANNEL_WRITER && rt_strcmp(info->channels[i].peer, "serial") != 0) {
-            kaal_channel_send(&info->channels[i], &t, sizeof(t));
+        const kaal_channel_grant_t *ch = kaal_channel_at(i); /* opened on first use */
+        if (ch && ch->role == KAAL_CHANNEL_WRITER && rt_strcmp(ch->peer, "serial") != 0) {
+            kaal_channel_send(ch, &t, sizeof(t));
         }
     }
 }

@@ -15,6 +15,8 @@
  * a guard of the remaining bits, so a cptr is the plain slot index.
  */
 #define KAAL_CNODE_BITS 8
+/* The depth of a slot in CNode invocations on KAAL_CAP_CNODE: the guard and the index, a whole word. */
+#define KAAL_SLOT_DEPTH seL4_WordBits
 enum kaal_cap {
     KAAL_CAP_NULL = 0,
     KAAL_CAP_CNODE = 1,  /* its own CNode (with the guard) */
@@ -23,8 +25,20 @@ enum kaal_cap {
     KAAL_CAP_BROKER = 4, /* endpoint to the broker, badged with its id: RPC */
     KAAL_CAP_NTFN = 5,   /* its notification: IRQs and channels set bits of the badge */
     KAAL_CAP_FAULT = 6,  /* its fault endpoint (the kernel uses it, the component need not) */
+    KAAL_CAP_INBOX = 7,  /* Read on its endpoint for channel messages, if an incoming channel has one */
     KAAL_CAP_FIRST_FREE = 8, /* grants start here: IO ports, IRQ handlers, channel signals */
 };
+
+/*
+ * The badge bits of KAAL_CAP_NTFN: the broker hands out bits below
+ * KAAL_BIT_OWN_FIRST (channels, IRQs); the bits from there to 62 are the
+ * component's own, for badges it mints itself. Bit 63 is never a
+ * notification's: it marks a message on KAAL_CAP_INBOX (the notification is
+ * bound to the thread, so one seL4_Recv on the inbox waits for both).
+ */
+#define KAAL_BIT_OWN_FIRST 48
+#define KAAL_BIT_OWN_LAST 62
+#define KAAL_BADGE_MESSAGE (1ul << 63)
 
 /* The fixed part of the address space; ELF segments go where they are linked, below KAAL_INFO_VADDR. */
 #define KAAL_INFO_VADDR 0x10000000ul   /* the information page, read-only */
@@ -34,7 +48,7 @@ enum kaal_cap {
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
-#define KAAL_INFO_VERSION 2u
+#define KAAL_INFO_VERSION 3u
 #define KAAL_NAME_MAX 32
 #define KAAL_MAX_IOPORTS 4
 #define KAAL_MAX_IRQS 4
@@ -48,6 +62,8 @@ enum kaal_cap {
 #define KAAL_MMIO_END 0x58000000ul
 
 typedef enum { KAAL_CHANNEL_WRITER = 1, KAAL_CHANNEL_READER = 2 } kaal_channel_role_t;
+/* What a channel's endpoint carries from writer to reader: nothing (no endpoint), words, or words and a cap. */
+typedef enum { KAAL_ENDPOINT_NONE = 0, KAAL_ENDPOINT_SEND = 1, KAAL_ENDPOINT_GRANT = 2 } kaal_endpoint_t;
 
 /* What the description grants, for the component to ask for (KAAL_RPC_IOPORTS, _IRQ, _MMIO). */
 typedef struct kaal_ioport_grant {
@@ -62,11 +78,18 @@ typedef struct kaal_mmio_grant {
     seL4_Word paddr, size; /* physical, page aligned */
 } kaal_mmio_grant_t;
 
+/*
+ * A channel the description gives the component. It opens it by asking
+ * (KAAL_RPC_CHANNEL); in the information page `signal` and `inbox` are 0,
+ * and the runtime's copy of an open channel has the slots the broker filled.
+ */
 typedef struct kaal_channel_grant {
-    seL4_Word vaddr, size; /* the shared ring (a kaal_ring_t) */
+    seL4_Word vaddr, size; /* where the shared ring (a kaal_ring_t) appears once open */
     seL4_Word signal;      /* cap that signals the peer (its notification, badged with the peer's bit) */
+    seL4_Word inbox;       /* writer: cap to the reader's KAAL_CAP_INBOX, badged KAAL_BADGE_MESSAGE | 1 << its bit */
     seL4_Word bit;         /* the badge bit the peer's signals set in KAAL_CAP_NTFN */
     uint32_t role;         /* kaal_channel_role_t: this component's end */
+    uint32_t endpoint;     /* kaal_endpoint_t */
     char peer[KAAL_NAME_MAX];
 } kaal_channel_grant_t;
 
@@ -106,7 +129,9 @@ enum kaal_rpc_label {
     KAAL_RPC_IOPORTS = 4, /* MR0 first port, MR1 last port, MR2 slot -> an IO port cap in slot */
     KAAL_RPC_IRQ = 5,     /* MR0 IOAPIC pin, MR1 slot -> its handler in slot, MR0 the badge bit it sets */
     KAAL_RPC_MMIO = 6,    /* MR0 paddr, MR1 bytes -> MR0 the vaddr where paddr appears (uncached) */
-    KAAL_RPC_RELEASE = 7, /* MR0 what (the label that got it), MR1 which (vaddr, first port, pin) */
+    KAAL_RPC_RELEASE = 7, /* MR0 what (the label that got it), MR1 which (vaddr, first port, pin, channel) */
+    KAAL_RPC_CHANNEL = 8, /* MR0 channel (index in kaal_info_t.channels), MR1 slot for its signal, MR2 slot
+                           * for the writer's inbox cap (0: none wanted) -> MR0 the ring's vaddr */
     KAAL_RPC_LABELS
 };
 

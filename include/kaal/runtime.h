@@ -24,14 +24,41 @@ const kaal_info_t *kaal_self(void);
  * Waits on the component's notification; returns the badge bits set since
  * the last call (IRQs and channel signals: kaal_irq_grant_t.bit,
  * kaal_channel_grant_t.bit). Bits that arrive while the runtime itself waits
- * (for room in a channel) are kept for the next call.
+ * (for room in a channel) are kept for the next call. A component with an
+ * inbox (a channel with an endpoint comes to it) waits on that too: a
+ * message returns KAAL_BADGE_MESSAGE, and kaal_take() has it. While a
+ * message is not taken, the next message waits (its writer with it).
  */
 seL4_Word kaal_wait(void);
 /* Marks bits as arrived, for the next kaal_wait(). */
 void kaal_defer_bits(seL4_Word bits);
 
-/* The channel to or from `peer` in the given role, NULL if there is none. */
+/*
+ * Channels. Each is opened on first use by asking the broker
+ * (KAAL_RPC_CHANNEL): the pointer returned is the open channel, with its
+ * ring's address and its caps in our slots. NULL if there is no such
+ * channel, or the broker refused.
+ */
+/* The channel to or from `peer` in the given role. */
 const kaal_channel_grant_t *kaal_channel(const char *peer, kaal_channel_role_t role);
+/* Channel i of kaal_info_t.channels. */
+const kaal_channel_grant_t *kaal_channel_at(uint32_t i);
+/* Gives an open channel back: the ring is unmapped and its caps revoked (and any copy made of them). */
+kaal_err_t kaal_channel_close(const kaal_channel_grant_t *ch);
+
+/* A message over a channel's endpoint, as kaal_take() hands it over. */
+typedef struct kaal_message {
+    const kaal_channel_grant_t *from; /* the reader's entry in kaal_info_t.channels */
+    seL4_Word word;
+    seL4_CPtr cap; /* the cap it carried, now in a slot of ours; 0 if none */
+} kaal_message_t;
+
+/* Writer: sends a word, and a cap we hold (0: none), to the reader's inbox. It
+ * waits until the reader takes it in. KAAL_E_DENIED if the channel has no
+ * endpoint, or a cap goes where the channel carries none (`endpoint send`). */
+kaal_err_t kaal_pass(const kaal_channel_grant_t *ch, seL4_CPtr cap, seL4_Word word);
+/* Reader: the message kaal_wait() received, if there is one (1), and it is ours now. */
+int kaal_take(kaal_message_t *m);
 
 /* Writes all of buf into a writer channel, waiting for room; signals the reader when it may sleep. */
 void kaal_channel_write(const kaal_channel_grant_t *ch, const void *buf, size_t len);
@@ -62,6 +89,9 @@ kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs);
 /* Gives a grant back: what is the request that got it (KAAL_RPC_MEMORY, ...), which its
  * address, first port or pin; slot, if not 0, is where its cap was (now empty again). */
 kaal_err_t kaal_release(seL4_Word what, seL4_Word which, seL4_CPtr slot);
+/* Channel `index`'s ring, its signal in slot `signal` and (writer) its inbox cap in `inbox` (0: none).
+ * kaal_channel() calls it; *vaddr is where the ring appears. */
+kaal_err_t kaal_open_channel(seL4_Word index, seL4_CPtr signal, seL4_CPtr inbox, seL4_Word *vaddr);
 /* The component's own free slots (from kaal_info_t.free_slot); 0 when none is left. */
 seL4_CPtr kaal_slot_alloc(void);
 void kaal_slot_free(seL4_CPtr slot);

@@ -21,12 +21,14 @@
 #define GRANT_MAX 16         /* grants a component holds at once (src/broker/grant.c) */
 #define GRANT_MAX_FRAMES 64  /* frames of its memory and MMIO grants together */
 
-/* What a component got by asking (KAAL_RPC_MEMORY, _IOPORTS, _IRQ, _MMIO),
- * until it releases it or goes. */
+/* What a component got by asking (KAAL_RPC_MEMORY, _IOPORTS, _IRQ, _MMIO,
+ * _CHANNEL), until it releases it or goes. */
 typedef struct grant {
     seL4_Word what;            /* the request's label; 0: entry free */
-    seL4_Word key, end;        /* vaddr, first port or pin; the end of the range (exclusive) */
-    seL4_Word slot;            /* the component's slot holding its copy of a cap */
+    seL4_Word key, end;        /* vaddr, first port, pin or channel; the end of the range (exclusive) */
+    seL4_Word vaddr;           /* memory, MMIO, channel: where its frames are mapped */
+    seL4_Word slot;            /* the component's slot holding its copy of a cap (a channel's: its signal) */
+    seL4_Word inbox;           /* channel: the component's slot of the writer's inbox cap, or 0 */
     seL4_CPtr original;        /* broker slot: the cap the copy derives from (IO ports, IRQ handler) */
     seL4_CPtr signal;          /* IRQ: the badged notification cap the handler signals */
     seL4_Word bit;             /* IRQ: the badge bit */
@@ -42,20 +44,23 @@ typedef enum {
     COMPONENT_STOPPED, /* it faulted under the stop policy, and was reclaimed */
 } component_state_t;
 
+struct channel;
+
 typedef struct component {
     const manifest_component_t *desc;
     uint32_t id, generation;
     component_state_t state;
     kaal_obj_t cnode, pml4, tcb, ntfn;
+    kaal_obj_t inbox; /* its endpoint for channel messages (KAAL_CAP_INBOX), if it has one */
     kaal_obj_t frames[SPAWN_MAX_FRAMES]; /* frames[0] is the information page, frames[1] the IPC buffer */
     unsigned nframes;
     seL4_Word entry;
     seL4_Word bytes;       /* untyped bytes of its objects, paging structures not included */
-    seL4_Word next_slot;   /* the next free slot of its CNode */
     seL4_Word bits;        /* badge bits of its notification in use (channels, IRQs) */
     seL4_Word next_vaddr;  /* where its next channel goes */
     seL4_Word invocations; /* kernel invocations spent building it (allocators' included) */
     kaal_info_t info;      /* what the information page will say */
+    struct channel *channels[KAAL_MAX_CHANNELS]; /* by index in info.channels */
     grant_t grants[GRANT_MAX];
     kaal_obj_t grant_frames[GRANT_MAX_FRAMES];
     vspace_t vs;
@@ -80,14 +85,10 @@ kaal_err_t spawn_start(broker_t *b, component_t *c);
 /* Reclaims everything the component holds (it stops running first). */
 void spawn_destroy(broker_t *b, component_t *c);
 
-/* Moves a cap from a broker slot into the component's next free CNode slot
- * (*slot says which) and frees the broker slot; on failure the cap is deleted. */
-kaal_err_t spawn_hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot);
-
 /* An object charged to the component's memory quota (KAAL_E_QUOTA beyond it), and its return. */
 kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o);
 void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o);
-/* A free badge bit of the component's notification, taken; seL4_WordBits if none is left. */
+/* A free badge bit of the component's notification below KAAL_BIT_OWN_FIRST, taken; seL4_WordBits if none is left. */
 seL4_Word spawn_take_bit(component_t *c);
 
 /*
@@ -99,6 +100,12 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
 kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word last, seL4_Word slot);
 kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot, seL4_Word *bit);
 kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word size, seL4_Word *regs);
+/* Opens channel `index` of c->info.channels: maps its ring, a signal to the peer in `slot`, and for
+ * the writer of a channel with an endpoint, if `inbox` is not 0, its cap to the reader's inbox there. */
+kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word slot, seL4_Word inbox,
+                         seL4_Word *vaddr);
+/* The grant `what` (its request's label) keyed by `key` that c holds, or NULL. */
+grant_t *grant_find(component_t *c, seL4_Word what, seL4_Word key);
 /* Gives back the grant `what` (its request's label) keyed by `key`; KAAL_E_NOT_HELD if there is none. */
 kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word key);
 void grant_release_all(broker_t *b, component_t *c);
@@ -111,23 +118,28 @@ seL4_MessageInfo_t rpc_serve(broker_t *b, component_t *c, seL4_MessageInfo_t inf
 
 /* Untyped bytes the component holds, paging structures included. */
 seL4_Word spawn_bytes(const component_t *c);
-/* Slots it holds: in the broker's CNode (its objects' caps) and in its own CNode. */
+/* Slots it holds in the broker's CNode (its objects' caps, grant frames and originals). */
 seL4_Word spawn_broker_slots(const component_t *c);
+/* Slots of its own CNode the broker filled: its fixed caps and the caps of its grants. */
+seL4_Word spawn_own_slots(const component_t *c);
 
 /*
- * Frames mapped into two components, and a signal each way (channel.c).
+ * Channels (channel.c): frames the broker owns, which each side maps when it
+ * opens the channel (grant_channel), a signal each way, and optionally an
+ * endpoint from writer to reader (the reader's inbox).
  */
 typedef struct channel_side {
     component_t *comp;
-    seL4_Word vaddr;  /* where the ring is mapped in comp */
-    seL4_Word signal; /* slot in comp's CNode: the cap that signals the other side */
-    seL4_Word bit;    /* the bit the other side's signals set in comp's notification */
+    seL4_Word index; /* the channel's index in comp->info.channels */
+    seL4_Word vaddr; /* where the ring appears in comp once open */
+    seL4_Word bit;   /* the bit the other side's signals set in comp's notification */
 } channel_side_t;
 
 #define CHANNEL_MAX_FRAMES 16
 
 typedef struct channel {
     seL4_Word size;
+    kaal_endpoint_t endpoint; /* set between channel_create and channel_connect; none by default */
     kaal_obj_t frames[CHANNEL_MAX_FRAMES];
     unsigned nframes;
     channel_side_t side[2]; /* [0] writes, [1] reads */
@@ -135,8 +147,18 @@ typedef struct channel {
 
 /* Allocates the ring's frames (zeroed by the kernel). */
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size);
-/* Maps the ring into both components and gives each a signal to the other. */
+/* Gives both (built, not started) components their end: listed in the
+ * information page, with a badge bit and a place for the ring; the reader
+ * of a channel with an endpoint gets its inbox. Nothing is mapped until a
+ * side opens it. */
 kaal_err_t channel_connect(broker_t *b, channel_t *ch, component_t *writer, component_t *reader);
-/* After one side was rebuilt (a restart): maps it again and renews both signals. */
+/* After one side was rebuilt (a restart): gives it its end again, and renews
+ * the caps the other side holds to it (its signal, and the writer's inbox cap). */
 kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt);
+/* Mints side k's signal (to the other side) into slot `slot` of its CNode, if the other side is there. */
+kaal_err_t channel_mint_signal(broker_t *b, channel_t *ch, unsigned k, seL4_Word slot);
+/* Mints the writer's cap to the reader's inbox into slot `slot` of the writer's CNode, if the reader is there. */
+kaal_err_t channel_mint_inbox(broker_t *b, channel_t *ch, seL4_Word slot);
+/* Wakes the side that is not `gone` with its bit, so it can notice (a reader waiting for data, say). */
+void channel_wake_peer(broker_t *b, channel_t *ch, const component_t *gone);
 void channel_destroy(broker_t *b, channel_t *ch);

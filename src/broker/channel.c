@@ -1,8 +1,13 @@
 /*
- * Channels: the ring's frames belong to the broker; each side maps its own
- * copies of their caps (kept in that side's CNode, so reclaiming a side
- * unmaps it) and holds a Signal-only cap to the other side's notification,
- * badged with a bit of the other side's choosing.
+ * Channels: the ring's frames belong to the broker. Connecting a channel
+ * only lays out each side's end: its entry in the information page, a bit
+ * of its notification, a place for the ring. A side maps the ring when it
+ * opens the channel by RPC (grant_channel), and gets a Signal-only cap to
+ * the other side's notification, badged with the other side's bit. A
+ * channel with an endpoint also gives its reader an inbox (KAAL_CAP_INBOX),
+ * and its writer, on opening, a cap to that inbox badged with
+ * KAAL_BADGE_MESSAGE and the reader's bit, with Grant if the channel may
+ * carry capabilities.
  */
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
@@ -13,6 +18,7 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size)
 {
     ch->nframes = 0;
     ch->size = size;
+    ch->endpoint = KAAL_ENDPOINT_NONE;
     if (size == 0 || (size & (PAGE - 1)) || size / PAGE > CHANNEL_MAX_FRAMES) {
         return KAAL_E_INVAL;
     }
@@ -35,68 +41,55 @@ void channel_destroy(broker_t *b, channel_t *ch)
     ch->nframes = 0;
 }
 
-/* Maps one copy of a ring frame into comp at vaddr and parks the copy in comp's CNode. */
-static kaal_err_t map_copy(broker_t *b, component_t *c, seL4_CPtr frame, seL4_Word vaddr)
+static kaal_err_t kernel(component_t *c, seL4_Error e)
 {
-    seL4_CPtr copy;
-    seL4_Word slot;
-    kaal_err_t err = cspace_slot_alloc(&b->slots, &copy);
-    if (err != KAAL_OK) {
-        return err;
-    }
     c->invocations++;
-    if (seL4_CNode_Copy(b->slots.root, copy, b->slots.depth, b->slots.root, frame, b->slots.depth,
-                        seL4_AllRights) != seL4_NoError) {
-        cspace_slot_free(&b->slots, copy);
-        return KAAL_E_KERNEL;
-    }
-    err = vspace_map(&c->vs, copy, vaddr, seL4_PageBits, seL4_ReadWrite, seL4_X86_Default_VMAttributes);
-    if (err != KAAL_OK) {
-        seL4_CNode_Delete(b->slots.root, copy, b->slots.depth);
-        cspace_slot_free(&b->slots, copy);
-        return err;
-    }
-    return spawn_hand_over(b, c, copy, &slot);
+    return e == seL4_NoError ? KAAL_OK : e == seL4_DeleteFirst ? KAAL_E_SLOT : KAAL_E_KERNEL;
 }
 
-/* Lays out side k in its component: the ring's mapping, a slot for its signal, a bit of its notification. */
+/* An endpoint the reader receives on (Read only), and its notification bound
+ * to its thread, so that one seL4_Recv waits for messages and signals. */
+static kaal_err_t give_inbox(broker_t *b, component_t *c)
+{
+    if (c->inbox.cap) {
+        return KAAL_OK;
+    }
+    kaal_err_t err = spawn_alloc(b, c, seL4_EndpointObject, 0, &c->inbox);
+    if (err == KAAL_OK) {
+        err = kernel(c, seL4_CNode_Mint(c->cnode.cap, KAAL_CAP_INBOX, KAAL_CNODE_BITS, b->slots.root, c->inbox.cap,
+                                        b->slots.depth, seL4_CanRead, 0));
+    }
+    return err == KAAL_OK ? kernel(c, seL4_TCB_BindNotification(c->tcb.cap, c->ntfn.cap)) : err;
+}
+
+/* Lays out side k in its component: its entry, a bit of its notification, a place for the ring. */
 static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
 {
     channel_side_t *s = &ch->side[k];
     component_t *c = s->comp;
-    if (c->info.nchannels == KAAL_MAX_CHANNELS || c->next_slot + ch->nframes + 1 > (1u << KAAL_CNODE_BITS)) {
+    if (c->info.nchannels == KAAL_MAX_CHANNELS || c->next_vaddr + ch->size > KAAL_MEMORY_VADDR) {
         return KAAL_E_LAYOUT;
-    }
-    s->vaddr = c->next_vaddr;
-    kaal_err_t err = vspace_reserve(&c->vs, s->vaddr, ch->size);
-    for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; i++) {
-        err = map_copy(b, c, ch->frames[i].cap, s->vaddr + i * PAGE);
-    }
-    if (err != KAAL_OK) {
-        return err;
     }
     s->bit = spawn_take_bit(c);
     if (s->bit >= seL4_WordBits) {
         return KAAL_E_LAYOUT;
     }
+    if (k == 1 && ch->endpoint != KAAL_ENDPOINT_NONE) {
+        kaal_err_t err = give_inbox(b, c);
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
+    s->index = c->info.nchannels++;
+    s->vaddr = c->next_vaddr;
     c->next_vaddr += ch->size + PAGE; /* an unmapped page after each ring */
-    s->signal = c->next_slot++;
-    const component_t *peer = ch->side[1 - k].comp;
-    kaal_channel_grant_t *g = &c->info.channels[c->info.nchannels++];
-    *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .signal = s->signal, .bit = s->bit,
-                                .role = k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER};
-    rt_strlcpy(g->peer, peer->desc->name, sizeof(g->peer));
+    c->channels[s->index] = ch;
+    kaal_channel_grant_t *g = &c->info.channels[s->index];
+    *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .bit = s->bit,
+                                .role = k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER,
+                                .endpoint = ch->endpoint};
+    rt_strlcpy(g->peer, ch->side[1 - k].comp->desc->name, sizeof(g->peer));
     return KAAL_OK;
-}
-
-/* Side k's signal: the other side's notification, badged with the other side's bit, Write only. */
-static kaal_err_t give_signal(broker_t *b, channel_t *ch, unsigned k)
-{
-    const channel_side_t *s = &ch->side[k], *other = &ch->side[1 - k];
-    s->comp->invocations++;
-    seL4_Error e = seL4_CNode_Mint(s->comp->cnode.cap, s->signal, KAAL_CNODE_BITS, b->slots.root,
-                                   other->comp->ntfn.cap, b->slots.depth, seL4_CanWrite, 1ul << other->bit);
-    return e == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
 }
 
 kaal_err_t channel_connect(broker_t *b, channel_t *ch, component_t *writer, component_t *reader)
@@ -104,17 +97,32 @@ kaal_err_t channel_connect(broker_t *b, channel_t *ch, component_t *writer, comp
     ch->side[0].comp = writer;
     ch->side[1].comp = reader;
     kaal_err_t err = attach(b, ch, 0);
-    if (err == KAAL_OK) {
-        err = attach(b, ch, 1);
-    }
-    if (err == KAAL_OK) {
-        err = give_signal(b, ch, 0);
-    }
-    return err == KAAL_OK ? give_signal(b, ch, 1) : err;
+    return err == KAAL_OK ? attach(b, ch, 1) : err;
 }
 
-/* The rebuilt side's old caps went with its old objects, and so did the
- * peer's signal to it (a badged child of the old notification). */
+kaal_err_t channel_mint_signal(broker_t *b, channel_t *ch, unsigned k, seL4_Word slot)
+{
+    const channel_side_t *s = &ch->side[k], *other = &ch->side[1 - k];
+    if (!other->comp->ntfn.cap) {
+        return KAAL_OK; /* minted when the other side is rebuilt */
+    }
+    return kernel(s->comp, seL4_CNode_Mint(s->comp->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root,
+                                           other->comp->ntfn.cap, b->slots.depth, seL4_CanWrite, 1ul << other->bit));
+}
+
+kaal_err_t channel_mint_inbox(broker_t *b, channel_t *ch, seL4_Word slot)
+{
+    component_t *writer = ch->side[0].comp, *reader = ch->side[1].comp;
+    if (!reader->inbox.cap) {
+        return KAAL_OK;
+    }
+    seL4_CapRights_t rights = seL4_CapRights_new(0, ch->endpoint == KAAL_ENDPOINT_GRANT, 0, 1);
+    return kernel(writer, seL4_CNode_Mint(writer->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, reader->inbox.cap,
+                                          b->slots.depth, rights, KAAL_BADGE_MESSAGE | 1ul << ch->side[1].bit));
+}
+
+/* The rebuilt side's old objects took with them every cap the other side
+ * held to them (badged children of its old notification and inbox). */
 kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
 {
     unsigned k = ch->side[0].comp == rebuilt ? 0 : 1;
@@ -122,8 +130,28 @@ kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
         return KAAL_E_INVAL;
     }
     kaal_err_t err = attach(b, ch, k);
-    if (err == KAAL_OK) {
-        err = give_signal(b, ch, k);
+    const channel_side_t *other = &ch->side[1 - k];
+    const grant_t *g = err == KAAL_OK ? grant_find(other->comp, KAAL_RPC_CHANNEL, other->index) : 0;
+    if (g) { /* the other side has it open */
+        err = channel_mint_signal(b, ch, 1 - k, g->slot);
+        if (err == KAAL_OK && g->inbox) {
+            err = channel_mint_inbox(b, ch, g->inbox);
+        }
     }
-    return err == KAAL_OK ? give_signal(b, ch, 1 - k) : err;
+    return err;
+}
+
+void channel_wake_peer(broker_t *b, channel_t *ch, const component_t *gone)
+{
+    const channel_side_t *other = &ch->side[ch->side[0].comp == gone ? 1 : 0];
+    seL4_CPtr signal;
+    if (!other->comp->ntfn.cap || cspace_slot_alloc(&b->slots, &signal) != KAAL_OK) {
+        return;
+    }
+    if (seL4_CNode_Mint(b->slots.root, signal, b->slots.depth, b->slots.root, other->comp->ntfn.cap, b->slots.depth,
+                        seL4_CanWrite, 1ul << other->bit) == seL4_NoError) {
+        seL4_Signal(signal);
+        seL4_CNode_Delete(b->slots.root, signal, b->slots.depth);
+    }
+    cspace_slot_free(&b->slots, signal);
 }

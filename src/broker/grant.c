@@ -1,6 +1,6 @@
 /*
- * Grants on request: memory, IO ports, IRQs and device registers that a
- * running component asks the broker for (src/broker/rpc.c decodes the
+ * Grants on request: memory, IO ports, IRQs, device registers and channels
+ * that a running component asks the broker for (src/broker/rpc.c decodes the
  * requests). Each is checked against the component's description, recorded
  * in its grants[] and undone exactly by grant_release(): frames unmapped and
  * freed, capabilities revoked from the broker's original (which takes the
@@ -18,7 +18,7 @@ static int overlaps(seL4_Word a0, seL4_Word a1, seL4_Word b0, seL4_Word b1)
     return a0 < b1 && b0 < a1;
 }
 
-static grant_t *find(component_t *c, seL4_Word what, seL4_Word key)
+grant_t *grant_find(component_t *c, seL4_Word what, seL4_Word key)
 {
     for (unsigned i = 0; i < GRANT_MAX; i++) {
         if (c->grants[i].what == what && c->grants[i].key == key) {
@@ -30,7 +30,7 @@ static grant_t *find(component_t *c, seL4_Word what, seL4_Word key)
 
 static grant_t *new_grant(component_t *c, seL4_Word what)
 {
-    grant_t *g = find(c, 0, 0);
+    grant_t *g = grant_find(c, 0, 0);
     if (g) {
         *g = (grant_t){.what = what};
     }
@@ -89,7 +89,8 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
     return at + size <= hi ? at : 0;
 }
 
-/* Unmaps and frees a memory or MMIO grant's frames, then its reservation. */
+/* Unmaps and frees a memory, MMIO or channel grant's frames (a channel's are
+ * the broker's copies of the ring's caps), then its reservation. */
 static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
 {
     for (unsigned i = 0; i < g->nframes; i++) {
@@ -97,15 +98,18 @@ static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
         if (!f->cap) {
             continue;
         }
-        vspace_unmap(&c->vs, f->cap, (g->key & ~(PAGE - 1)) + i * PAGE, seL4_PageBits);
+        vspace_unmap(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits);
         if (g->what == KAAL_RPC_MEMORY) {
             spawn_free(b, c, f);
-        } else {
+        } else if (g->what == KAAL_RPC_MMIO) {
             untyped_free(&b->devmem, f);
-            f->cap = 0;
+        } else {
+            seL4_CNode_Delete(b->slots.root, f->cap, b->slots.depth);
+            cspace_slot_free(&b->slots, f->cap);
         }
+        f->cap = 0;
     }
-    vspace_unreserve(&c->vs, g->key & ~(PAGE - 1));
+    vspace_unreserve(&c->vs, g->vaddr);
 }
 
 kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word size, seL4_Word *at)
@@ -130,7 +134,7 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
     if (!g) {
         return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
     }
-    g->key = vaddr;
+    g->key = g->vaddr = vaddr;
     g->end = vaddr + size;
     g->first_frame = first;
     g->nframes = (unsigned)n;
@@ -243,7 +247,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
     if (!irq_granted(c->desc, pin)) {
         return KAAL_E_DENIED;
     }
-    if (find(c, KAAL_RPC_IRQ, pin)) {
+    if (grant_find(c, KAAL_RPC_IRQ, pin)) {
         return KAAL_E_BUSY;
     }
     if (!slot_ok(c, slot)) {
@@ -322,6 +326,7 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
     if (!g) {
         return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
     }
+    g->vaddr = vaddr;
     err = vspace_reserve(&c->vs, vaddr, end - first);
     volatile void *where = 0;
     if (err == KAAL_OK) {
@@ -343,12 +348,93 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
     return KAAL_OK;
 }
 
+/* Maps a copy of each of the ring's frames, kept in the broker's CNode as grant frames. */
+static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, grant_t *g)
+{
+    kaal_err_t err = vspace_reserve(&c->vs, g->vaddr, ch->size);
+    for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; i++) {
+        kaal_obj_t *f = &c->grant_frames[g->first_frame + i];
+        err = cspace_slot_alloc(&b->slots, &f->cap);
+        if (err != KAAL_OK) {
+            f->cap = 0;
+            break;
+        }
+        c->invocations++;
+        if (seL4_CNode_Copy(b->slots.root, f->cap, b->slots.depth, b->slots.root, ch->frames[i].cap, b->slots.depth,
+                            seL4_AllRights) != seL4_NoError) {
+            cspace_slot_free(&b->slots, f->cap);
+            f->cap = 0;
+            return KAAL_E_KERNEL;
+        }
+        err = vspace_map(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
+                         seL4_X86_Default_VMAttributes);
+    }
+    return err;
+}
+
+static void release(broker_t *b, component_t *c, grant_t *g);
+
+kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word slot, seL4_Word inbox,
+                         seL4_Word *vaddr)
+{
+    channel_t *ch = index < c->info.nchannels ? c->channels[index] : 0;
+    if (!ch) {
+        return KAAL_E_INVAL;
+    }
+    unsigned k = ch->side[0].comp == c && ch->side[0].index == index ? 0 : 1;
+    if (grant_find(c, KAAL_RPC_CHANNEL, index)) {
+        return KAAL_E_BUSY;
+    }
+    if (inbox && (k != 0 || ch->endpoint == KAAL_ENDPOINT_NONE)) {
+        return KAAL_E_DENIED; /* only the writer of a channel with an endpoint has an inbox cap */
+    }
+    if (!slot_ok(c, slot) || (inbox && (!slot_ok(c, inbox) || inbox == slot))) {
+        return KAAL_E_SLOT;
+    }
+    unsigned first;
+    kaal_err_t err = frames_run(c, ch->nframes, &first);
+    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_CHANNEL) : 0;
+    if (!g) {
+        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+    }
+    *g = (grant_t){.what = KAAL_RPC_CHANNEL, .key = index, .end = index + 1, .vaddr = ch->side[k].vaddr,
+                   .first_frame = first, .nframes = ch->nframes};
+    err = map_ring(b, c, ch, g);
+    if (err == KAAL_OK && (err = channel_mint_signal(b, ch, k, slot)) == KAAL_OK) {
+        g->slot = slot;
+    }
+    if (err == KAAL_OK && inbox && (err = channel_mint_inbox(b, ch, inbox)) == KAAL_OK) {
+        g->inbox = inbox;
+    }
+    if (err != KAAL_OK) {
+        release(b, c, g);
+        return err;
+    }
+    *vaddr = g->vaddr;
+    return KAAL_OK;
+}
+
+/* Revokes and deletes a cap the broker put in the component's CNode (and whatever it made of it). */
+static void take_back(component_t *c, seL4_Word slot)
+{
+    if (slot) {
+        seL4_CNode_Revoke(c->cnode.cap, slot, KAAL_CNODE_BITS);
+        seL4_CNode_Delete(c->cnode.cap, slot, KAAL_CNODE_BITS);
+        c->invocations += 2;
+    }
+}
+
 static void release(broker_t *b, component_t *c, grant_t *g)
 {
     switch (g->what) {
     case KAAL_RPC_MEMORY:
     case KAAL_RPC_MMIO:
         unmap_frames(b, c, g);
+        break;
+    case KAAL_RPC_CHANNEL:
+        unmap_frames(b, c, g);
+        take_back(c, g->slot);
+        take_back(c, g->inbox);
         break;
     case KAAL_RPC_IRQ:
         drop_original(b, c, &g->original); /* the last handler cap: the kernel frees the IRQ */
@@ -364,7 +450,7 @@ static void release(broker_t *b, component_t *c, grant_t *g)
 
 kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word key)
 {
-    grant_t *g = what ? find(c, what, key) : 0;
+    grant_t *g = what ? grant_find(c, what, key) : 0;
     if (!g) {
         return KAAL_E_NOT_HELD;
     }

@@ -31,9 +31,21 @@ seL4_Word spawn_bytes(const component_t *c)
 seL4_Word spawn_broker_slots(const component_t *c)
 {
     seL4_Word n = c->nframes + c->vs.ntables + grant_broker_slots(c);
-    const kaal_obj_t *objs[] = {&c->cnode, &c->pml4, &c->tcb, &c->ntfn};
-    for (unsigned i = 0; i < 4; i++) {
+    const kaal_obj_t *objs[] = {&c->cnode, &c->pml4, &c->tcb, &c->ntfn, &c->inbox};
+    for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
         n += objs[i]->cap != 0;
+    }
+    return n;
+}
+
+seL4_Word spawn_own_slots(const component_t *c)
+{
+    if (!c->cnode.cap) {
+        return 0;
+    }
+    seL4_Word n = KAAL_CAP_FAULT - KAAL_CAP_CNODE + 1 + (c->inbox.cap != 0);
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        n += (c->grants[i].slot != 0) + (c->grants[i].inbox != 0);
     }
     return n;
 }
@@ -66,12 +78,13 @@ void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o)
 seL4_Word spawn_take_bit(component_t *c)
 {
     seL4_Word bit = 0;
-    while (bit < seL4_WordBits && (c->bits >> bit) & 1) {
+    while (bit < KAAL_BIT_OWN_FIRST && (c->bits >> bit) & 1) {
         bit++;
     }
-    if (bit < seL4_WordBits) {
-        c->bits |= 1ul << bit;
+    if (bit == KAAL_BIT_OWN_FIRST) {
+        return seL4_WordBits;
     }
+    c->bits |= 1ul << bit;
     return bit;
 }
 
@@ -95,21 +108,6 @@ static seL4_Word cnode_guard(void)
     return seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
 }
 
-kaal_err_t spawn_hand_over(broker_t *b, component_t *c, seL4_CPtr src, seL4_Word *slot)
-{
-    *slot = c->next_slot;
-    kaal_err_t err = kernel(c, seL4_CNode_Move(c->cnode.cap, c->next_slot, KAAL_CNODE_BITS, b->slots.root, src,
-                                               b->slots.depth));
-    if (err == KAAL_OK) {
-        c->next_slot++;
-        cspace_slot_free(&b->slots, src);
-    } else {
-        seL4_CNode_Delete(b->slots.root, src, b->slots.depth);
-        cspace_slot_free(&b->slots, src);
-    }
-    return err;
-}
-
 static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
 {
     kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, cnode_guard());
@@ -128,7 +126,6 @@ static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
     if (err == KAAL_OK) {
         err = give(b, c, KAAL_CAP_FAULT, ep, seL4_CapRights_new(1, 0, 0, 1), c->id | KAAL_BADGE_FAULT);
     }
-    c->next_slot = KAAL_CAP_FIRST_FREE;
     return err;
 }
 
@@ -356,7 +353,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
 kaal_err_t spawn_start(broker_t *b, component_t *c)
 {
     seL4_Word inv0 = b->mem.invocations + b->vspace.invocations + c->vs.invocations;
-    c->info.free_slot = c->next_slot;
+    c->info.free_slot = KAAL_CAP_FIRST_FREE;
     kaal_err_t err = window_open(b, c, INFO_FRAME, 1);
     if (err == KAAL_OK) {
         rt_memcpy((void *)SPAWN_WINDOW, &c->info, sizeof(c->info));
@@ -383,8 +380,8 @@ static void free_obj(broker_t *b, kaal_obj_t *o)
 }
 
 /* The thread goes first, so nothing runs while the rest is taken apart; then
- * its grants (which revokes their copies). Deleting the CNode deletes every
- * cap still in it (channel frames and signals). */
+ * its grants (which revokes their copies). Freeing an object revokes every
+ * cap to it, wherever the component passed one. */
 void spawn_destroy(broker_t *b, component_t *c)
 {
     free_obj(b, &c->tcb);
@@ -400,6 +397,7 @@ void spawn_destroy(broker_t *b, component_t *c)
     }
     free_obj(b, &c->pml4);
     free_obj(b, &c->ntfn);
+    free_obj(b, &c->inbox);
     free_obj(b, &c->cnode);
     c->nframes = 0;
     c->vs.ntables = 0;

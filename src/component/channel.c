@@ -1,6 +1,78 @@
-/* Channels from a component's side: the ring (kaal/ring.h) plus the signals that wake the peer. */
+/* Channels from a component's side: opening them, the ring (kaal/ring.h)
+ * plus the signals that wake the peer, and passing a word and a capability
+ * over a channel's endpoint. */
+#include <kaal/rt.h>
 #include <kaal/ring.h>
 #include <kaal/runtime.h>
+
+static kaal_channel_grant_t opened[KAAL_MAX_CHANNELS]; /* signal != 0: open */
+
+/* Asks the broker for channel i: the ring's mapping, its signal, and the writer's inbox cap. */
+static const kaal_channel_grant_t *open_channel(uint32_t i)
+{
+    const kaal_info_t *self = kaal_self();
+    kaal_channel_grant_t *ch = &opened[i];
+    if (ch->signal) {
+        return ch;
+    }
+    const kaal_channel_grant_t *g = &self->channels[i];
+    seL4_CPtr signal = kaal_slot_alloc(), inbox = 0;
+    if (g->role == KAAL_CHANNEL_WRITER && g->endpoint != KAAL_ENDPOINT_NONE) {
+        inbox = kaal_slot_alloc();
+    }
+    seL4_Word vaddr = 0;
+    kaal_err_t err = signal ? kaal_open_channel(i, signal, inbox, &vaddr) : KAAL_E_NO_SLOTS;
+    if (err != KAAL_OK) {
+        kaal_slot_free(inbox);
+        kaal_slot_free(signal);
+        return 0;
+    }
+    *ch = *g;
+    ch->vaddr = vaddr;
+    ch->signal = signal;
+    ch->inbox = inbox;
+    return ch;
+}
+
+const kaal_channel_grant_t *kaal_channel_at(uint32_t i)
+{
+    const kaal_info_t *self = kaal_self();
+    return self && i < self->nchannels ? open_channel(i) : 0;
+}
+
+const kaal_channel_grant_t *kaal_channel(const char *peer, kaal_channel_role_t role)
+{
+    const kaal_info_t *self = kaal_self();
+    for (uint32_t i = 0; self && i < self->nchannels; i++) {
+        if (self->channels[i].role == (uint32_t)role && rt_strcmp(self->channels[i].peer, peer) == 0) {
+            return open_channel(i);
+        }
+    }
+    return 0;
+}
+
+kaal_err_t kaal_channel_close(const kaal_channel_grant_t *ch)
+{
+    kaal_channel_grant_t *c = &opened[ch - opened];
+    kaal_err_t err = kaal_release(KAAL_RPC_CHANNEL, (seL4_Word)(ch - opened), c->signal);
+    if (err == KAAL_OK) {
+        kaal_slot_free(c->inbox);
+        *c = (kaal_channel_grant_t){0};
+    }
+    return err;
+}
+
+kaal_err_t kaal_pass(const kaal_channel_grant_t *ch, seL4_CPtr cap, seL4_Word word)
+{
+    if (ch->role != KAAL_CHANNEL_WRITER || !ch->inbox || (cap && ch->endpoint != KAAL_ENDPOINT_GRANT)) {
+        return KAAL_E_DENIED;
+    }
+    seL4_SetMR(0, word);
+    seL4_SetCap(0, cap);
+    __asm__ volatile("" ::: "memory"); /* seL4_Send has no memory clobber: the cap must be in the buffer */
+    seL4_Send(ch->inbox, seL4_MessageInfo_new(0, 0, cap ? 1 : 0, 1));
+    return KAAL_OK;
+}
 
 static kaal_ring_t *ring(const kaal_channel_grant_t *ch)
 {

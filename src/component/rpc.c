@@ -21,6 +21,9 @@ seL4_CPtr kaal_slot_alloc(void)
 
 void kaal_slot_free(seL4_CPtr slot)
 {
+    if (slot == 0) {
+        return;
+    }
     if (slot + 1 == next_slot) {
         next_slot--;
     } else if (nfreed < sizeof(freed) / sizeof(freed[0])) {
@@ -111,4 +114,10 @@ kaal_err_t kaal_release(seL4_Word what, seL4_Word which, seL4_CPtr slot)
         kaal_slot_free(slot); /* the broker revoked our copy: the slot is empty again */
     }
     return err;
+}
+
+kaal_err_t kaal_open_channel(seL4_Word index, seL4_CPtr signal, seL4_CPtr inbox, seL4_Word *vaddr)
+{
+    seL4_Word args[3] = {index, signal, inbox};
+    return call(KAAL_RPC_CHANNEL, 3, args, 1, vaddr);
 }

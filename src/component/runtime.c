@@ -1,9 +1,11 @@
-/* The component runtime's core: start, exit, and waiting on the notification. */
+/* The component runtime's core: start, exit, and waiting on the notification and the inbox. */
 #include <kaal/rt.h>
 #include <kaal/runtime.h>
 
 static const kaal_info_t *self;
 static seL4_Word deferred;
+static int has_inbox, has_pending;
+static kaal_message_t pending; /* received, not yet taken */
 
 const kaal_info_t *kaal_self(void)
 {
@@ -13,6 +15,9 @@ const kaal_info_t *kaal_self(void)
 void kaal_runtime_start(const kaal_info_t *info)
 {
     self = info;
+    for (uint32_t i = 0; i < info->nchannels; i++) {
+        has_inbox |= info->channels[i].role == KAAL_CHANNEL_READER && info->channels[i].endpoint;
+    }
     kaal_exit(component_main(info));
 }
 
@@ -25,14 +30,55 @@ void kaal_exit(int status)
     }
 }
 
+/* One seL4_Recv on the inbox waits for a message and for the notification
+ * (bound to our thread). A message's badge has KAAL_BADGE_MESSAGE and the
+ * bit of its channel; a signal's badge is the notification's word. */
+static seL4_Word wait_inbox(void)
+{
+    seL4_CPtr slot = kaal_slot_alloc();
+    seL4_SetCapReceivePath(slot ? KAAL_CAP_CNODE : seL4_CapNull, slot, slot ? KAAL_SLOT_DEPTH : 0);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(KAAL_CAP_INBOX, &badge);
+    if (!(badge & KAAL_BADGE_MESSAGE)) {
+        kaal_slot_free(slot);
+        return badge;
+    }
+    pending = (kaal_message_t){.word = seL4_MessageInfo_get_length(info) > 0 ? seL4_GetMR(0) : 0};
+    for (uint32_t i = 0; i < self->nchannels; i++) {
+        const kaal_channel_grant_t *ch = &self->channels[i];
+        if (ch->role == KAAL_CHANNEL_READER && (badge & ~KAAL_BADGE_MESSAGE) == 1ul << ch->bit) {
+            pending.from = ch;
+        }
+    }
+    if (slot && seL4_MessageInfo_get_extraCaps(info) == 1 && seL4_MessageInfo_get_capsUnwrapped(info) == 0) {
+        pending.cap = slot;
+    } else {
+        kaal_slot_free(slot);
+    }
+    has_pending = 1;
+    return KAAL_BADGE_MESSAGE;
+}
+
 seL4_Word kaal_wait(void)
 {
     seL4_Word bits = deferred;
     deferred = 0;
-    if (bits == 0) {
+    if (bits == 0 && has_inbox && !has_pending) {
+        bits = wait_inbox();
+    } else if (bits == 0) {
         seL4_Wait(KAAL_CAP_NTFN, &bits);
     }
     return bits;
+}
+
+int kaal_take(kaal_message_t *m)
+{
+    if (!has_pending) {
+        return 0;
+    }
+    *m = pending;
+    has_pending = 0;
+    return 1;
 }
 
 void kaal_defer_bits(seL4_Word bits)
@@ -40,12 +86,4 @@ void kaal_defer_bits(seL4_Word bits)
     deferred |= bits;
 }
 
-const kaal_channel_grant_t *kaal_channel(const char *peer, kaal_channel_role_t role)
-{
-    for (uint32_t i = 0; self && i < self->nchannels; i++) {
-        if (self->channels[i].role == (uint32_t)role && rt_strcmp(self->channels[i].peer, peer) == 0) {
-            return &self->channels[i];
-        }
-    }
-    return 0;
-}
+

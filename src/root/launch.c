@@ -70,6 +70,7 @@ static void connect_all(system_t *s)
         }
         kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size);
         if (err == KAAL_OK) {
+            s->chans[k].endpoint = (kaal_endpoint_t)mc->endpoint;
             err = channel_connect(s->b, &s->chans[k], from, to);
         }
         if (err != KAAL_OK) {
@@ -81,13 +82,14 @@ static void connect_all(system_t *s)
     }
 }
 
-/* After component i was rebuilt: its channels whose other end still runs. */
+/* After component i was rebuilt: all its channels, in the same order, so it
+ * finds the same layout; the other end need not be running. */
 static void reconnect(system_t *s, unsigned i)
 {
     for (unsigned k = 0; k < s->m->nchannels; k++) {
         const manifest_channel_t *mc = &s->m->channels[k];
         unsigned peer = mc->from == i ? mc->to : mc->from;
-        if (!s->connected[k] || (mc->from != i && mc->to != i) || s->comps[peer].state != COMPONENT_RUNNING) {
+        if (!s->connected[k] || (mc->from != i && mc->to != i)) {
             continue;
         }
         kaal_err_t err = channel_reconnect(s->b, &s->chans[k], &s->comps[i]);
@@ -116,7 +118,7 @@ static void print_table(const system_t *s)
         const manifest_component_t *d = &s->m->components[i];
         rt_printf("  %-3u %-8s %-8s %4u %11lu %7lu %12lu %10lu %11lu\n", i + 1, d->name, state_name(c->state),
                   d->priority, (unsigned long)(spawn_bytes(c) >> 10), (unsigned long)(d->memory >> 10),
-                  (unsigned long)spawn_broker_slots(c), (unsigned long)(c->state ? c->next_slot - 1 : 0),
+                  (unsigned long)spawn_broker_slots(c), (unsigned long)spawn_own_slots(c),
                   (unsigned long)c->invocations);
     }
     rt_printf("  broker: %lu KiB of untyped memory free, %lu slots free\n", (unsigned long)(s->b->mem.free_bytes >> 10),
@@ -130,6 +132,12 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
     seL4_Word used = s->b->mem.used_bytes, free_slots = cspace_free_count(&s->b->slots);
     spawn_destroy(s->b, c);
     c->state = why;
+    for (unsigned k = 0; k < s->m->nchannels; k++) { /* its peers may be waiting for it */
+        const manifest_channel_t *mc = &s->m->channels[k];
+        if (s->connected[k] && (&s->comps[mc->from] == c || &s->comps[mc->to] == c)) {
+            channel_wake_peer(s->b, &s->chans[k], c);
+        }
+    }
     int exact = used - s->b->mem.used_bytes == bytes && cspace_free_count(&s->b->slots) - free_slots == slots;
     rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
@@ -233,6 +241,9 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     print_table(s);
     serve(s);
     rt_printf("kaal: every component without devices has ended; the drivers keep running\n");
+    /* The root task steps down below every component: what the drivers were
+     * woken for (a peer gone, say) they finish before the last report. */
+    seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0);
     print_table(s);
     return 0;
 }

@@ -49,8 +49,9 @@ const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive,
     }
     for (unsigned i = 0; i < m->nchannels; i++) {
         const manifest_channel_t *ch = &m->channels[i];
-        rt_printf("  channel %s -> %s, %lu KiB\n", m->components[ch->from].name, m->components[ch->to].name,
-                  (unsigned long)(ch->size >> 10));
+        static const char *const endpoint[] = {"", ", endpoint send", ", endpoint grant"};
+        rt_printf("  channel %s -> %s, %lu KiB%s\n", m->components[ch->from].name, m->components[ch->to].name,
+                  (unsigned long)(ch->size >> 10), endpoint[ch->endpoint]);
     }
     return m;
 }

@@ -25,15 +25,21 @@ refute() { # name, output, substring that must not be there
 check_demo() { # output
     check "system" "$1" "System 'demo': 5 components, 6 channels"
     check "serial driver runs" "$1" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap "
-    check "serial driver got its devices by RPC" "$1" "IRQ pin 4 (handler cap 17), both from the broker"
+    check "serial driver got its devices by RPC" "$1" "IRQ pin 4 (handler cap 9), both from the broker; serving 4 channels"
     check "timer runs" "$1" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
     for c in client1 client2; do
         check "$c in its own address space" "$1" "$c: running in my own address space: code at 0x400"
         check "$c gets memory by RPC" "$1" "$c: broker protocol 1; 16 KiB of memory from the broker at 0x40000000, 2048 of 2048 words read back, released: ok"
         check "$c is refused what it is not granted" "$1" "$c: asking for COM1's ports: not granted by the system description"
         check "$c gets ticks" "$1" "$c: tick 3: 30 timer interrupts (300 ms)"
+        check "$c closes a channel by RPC" "$1" "$c: done; closing the timer's channel: ok"
         check "$c exits" "$1" "kaal: $c exited with status 0"
     done
+    # client1's channel to the serial driver has an endpoint that carries capabilities.
+    check "a capability passes over an endpoint" "$1" "serial: client1 passed me a capability over our channel's endpoint"
+    check "the receiver uses it" "$1" "client1: passing the serial driver a capability (slot 10): ok; it signalled me through it"
+    check "the broker revokes it with its giver" "$1" "serial: the capability client1 passed me is gone from slot"
+    refute "no capability passes without an endpoint" "$1" "serial: client2 passed me"
     check "isolation: the fault is seen" "$1" "kaal: crasher faulted: VM fault: write at address 0xdead0000, ip 0x400"
     check "the crasher is restarted" "$1" "crasher: restarted (generation 1), exiting cleanly"
     check "reclaimed exactly" "$1" "broker slots back (accounting exact)"
