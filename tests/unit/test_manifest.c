@@ -138,6 +138,7 @@ static void documented_example_parses(void **state)
     assert_int_equal(manifest_parse(start, (size_t)(end - start), "example.system", &m, &err), KAAL_OK);
     assert_true(m.ncomponents >= 4);
     assert_true(m.nchannels >= 4);
+    assert_int_equal(m.channels[1].endpoint, ENDPOINT_GRANT);
     assert_int_equal(manifest_check_devices(&m, bi, "example.system", &err), KAAL_OK);
 }
 
