@@ -64,6 +64,8 @@ int kaal_take(kaal_message_t *m);
 void kaal_channel_write(const kaal_channel_grant_t *ch, const void *buf, size_t len);
 /* Sends one record, waiting for room. */
 void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len);
+/* Sends one record if there is room now (1), else 0: for a writer that must not wait on a slow or gone reader. */
+int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len);
 /* Reads what is there (up to max bytes) from a reader channel; signals a writer waiting for room. */
 size_t kaal_channel_read(const kaal_channel_grant_t *ch, void *buf, size_t max);
 /* Takes one record if a whole one is there; 1 if it did. */

@@ -118,6 +118,15 @@ void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t l
     wake_reader(ch);
 }
 
+int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len)
+{
+    if (!ring_send(ring(ch), ch->size, rec, len)) {
+        return 0;
+    }
+    wake_reader(ch);
+    return 1;
+}
+
 static void wake_writer(const kaal_channel_grant_t *ch)
 {
     if (ring_writer_wake_needed(ring(ch))) {
