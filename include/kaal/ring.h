@@ -8,6 +8,8 @@
  *
  * Two ways to use it: a byte stream (ring_write / ring_read, partial
  * transfers) or fixed-size records (ring_send / ring_recv, all or nothing).
+ * Records of whole 8-byte words, to and from 8-byte-aligned buffers, take
+ * the fast path: a word-at-a-time copy with nothing else in the way.
  */
 #pragma once
 
