@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <kaal/component.h>
 #include <kaal/err.h>
+#include <kaal/ring.h>
 
 /* The component's entry: its information page. Returning from it is kaal_exit(status). */
 int component_main(const kaal_info_t *info);
@@ -62,14 +63,37 @@ int kaal_take(kaal_message_t *m);
 
 /* Writes all of buf into a writer channel, waiting for room; signals the reader when it may sleep. */
 void kaal_channel_write(const kaal_channel_grant_t *ch, const void *buf, size_t len);
+/* Sleeps until the reader has made room for `need` bytes; other bits are kept for kaal_wait(). */
+void kaal_channel_wait_for_room(const kaal_channel_grant_t *ch, size_t need);
+
+/* Records are inline: a small record costs a few dozen instructions, and a
+ * call and its checks would be a good part of that (bench/channel_bench.c). */
+
 /* Sends one record, waiting for room. */
-void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len);
+static inline void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len)
+{
+    kaal_ring_t *r = (kaal_ring_t *)ch->vaddr;
+    while (!ring_send(r, ch->size, rec, len)) {
+        kaal_channel_wait_for_room(ch, len);
+    }
+    if (ring_reader_wake_needed(r)) {
+        seL4_Signal(ch->signal);
+    }
+}
 /* Sends one record if there is room now (1), else 0: for a writer that must not wait on a slow or gone reader. */
 int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len);
 /* Reads what is there (up to max bytes) from a reader channel; signals a writer waiting for room. */
 size_t kaal_channel_read(const kaal_channel_grant_t *ch, void *buf, size_t max);
 /* Takes one record if a whole one is there; 1 if it did. */
-int kaal_channel_recv(const kaal_channel_grant_t *ch, void *rec, size_t len);
+static inline int kaal_channel_recv(const kaal_channel_grant_t *ch, void *rec, size_t len)
+{
+    kaal_ring_t *r = (kaal_ring_t *)ch->vaddr;
+    int got = ring_recv(r, ch->size, rec, len);
+    if (got && ring_writer_wake_needed(r)) {
+        seL4_Signal(ch->signal);
+    }
+    return got;
+}
 /* For a reader about to wait: 1 if the channel is empty and the writer will signal. */
 int kaal_channel_sleep_ok(const kaal_channel_grant_t *ch);
 

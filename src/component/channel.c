@@ -79,8 +79,7 @@ static kaal_ring_t *ring(const kaal_channel_grant_t *ch)
     return (kaal_ring_t *)ch->vaddr;
 }
 
-/* Sleeps until the reader made room for `need` bytes; other bits are kept for kaal_wait(). */
-static void wait_for_room(const kaal_channel_grant_t *ch, size_t need)
+void kaal_channel_wait_for_room(const kaal_channel_grant_t *ch, size_t need)
 {
     while (ring_writer_sleep_ok(ring(ch), ch->size, need)) {
         seL4_Word bits;
@@ -105,17 +104,9 @@ void kaal_channel_write(const kaal_channel_grant_t *ch, const void *buf, size_t 
         len -= n;
         wake_reader(ch);
         if (len) {
-            wait_for_room(ch, 1);
+            kaal_channel_wait_for_room(ch, 1);
         }
     }
-}
-
-void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len)
-{
-    while (!ring_send(ring(ch), ch->size, rec, len)) {
-        wait_for_room(ch, len);
-    }
-    wake_reader(ch);
 }
 
 int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len)
@@ -141,15 +132,6 @@ size_t kaal_channel_read(const kaal_channel_grant_t *ch, void *buf, size_t max)
         wake_writer(ch);
     }
     return n;
-}
-
-int kaal_channel_recv(const kaal_channel_grant_t *ch, void *rec, size_t len)
-{
-    int got = ring_recv(ring(ch), ch->size, rec, len);
-    if (got) {
-        wake_writer(ch);
-    }
-    return got;
 }
 
 int kaal_channel_sleep_ok(const kaal_channel_grant_t *ch)

@@ -61,17 +61,18 @@ static void a_full_ring_takes_what_fits(void **state)
 static void records_go_whole_or_not_at_all(void **state)
 {
     (void)state;
-    uint64_t rec[6] = {1, 2, 3, 4, 5, 6}, got[6];
+    uint64_t rec[6] = {1, 2, 3, 4, 5, 6}, got[6], two[12], big[17];
     assert_true(ring_send(&mem.ring, SIZE, rec, sizeof(rec)));
     assert_true(ring_send(&mem.ring, SIZE, rec, sizeof(rec)));
     assert_false(ring_send(&mem.ring, SIZE, rec, sizeof(rec))); /* 3 x 48 > 128 */
     assert_int_equal(ring_used(&mem.ring), 96);
     assert_true(ring_recv(&mem.ring, SIZE, got, sizeof(got)));
     assert_memory_equal(got, rec, sizeof(rec));
-    assert_false(ring_recv(&mem.ring, SIZE, got, sizeof(got) * 2)); /* not a whole record there */
+    assert_false(ring_recv(&mem.ring, SIZE, two, sizeof(two))); /* not a whole record there */
     assert_int_equal(ring_used(&mem.ring), 48);
     assert_false(ring_send(&mem.ring, SIZE, rec, 0));
-    assert_false(ring_send(&mem.ring, SIZE, got, 129)); /* larger than the ring */
+    memset(big, 0, sizeof(big));
+    assert_false(ring_send(&mem.ring, SIZE, big, 129)); /* larger than the ring */
 }
 
 static void reader_flag_protocol(void **state)
