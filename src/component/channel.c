@@ -53,6 +53,10 @@ const kaal_channel_grant_t *kaal_channel(const char *peer, kaal_channel_role_t r
 
 kaal_err_t kaal_channel_close(const kaal_channel_grant_t *ch)
 {
+    uintptr_t at = (uintptr_t)ch - (uintptr_t)opened;
+    if (at >= sizeof(opened) || at % sizeof(opened[0]) || !ch->signal) {
+        return KAAL_E_INVAL; /* not an open channel kaal_channel() returned */
+    }
     kaal_channel_grant_t *c = &opened[ch - opened];
     kaal_err_t err = kaal_release(KAAL_RPC_CHANNEL, (seL4_Word)(ch - opened), c->signal);
     if (err == KAAL_OK) {
