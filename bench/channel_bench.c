@@ -72,7 +72,7 @@ int channel_bench_run(broker_t *b, const void *image, size_t size, seL4_Word tsc
         err = spawn_build(b, &ends[i], &descs[i], i + 1, image, size, ep.cap, &why);
     }
     if (err == KAAL_OK) {
-        err = channel_create(b, &chan, BENCH_CHANNEL_RING);
+        err = channel_create(b, &chan, BENCH_CHANNEL_RING, KAAL_ENDPOINT_NONE);
     }
     if (err == KAAL_OK) {
         err = channel_connect(b, &chan, &ends[0], &ends[1]);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <sel4/sel4.h>
+#include <kaal/component.h>
 #include <kaal/err.h>
 
 #define MANIFEST_NAME_MAX 32 /* names and image names: up to 31 characters and a NUL */
@@ -29,8 +30,12 @@
 #define MANIFEST_DEFAULT_CHANNEL 0x1000 /* 4K */
 
 typedef enum { FAULT_STOP, FAULT_RESTART } fault_policy_t;
-/* A channel's endpoint: none, messages from writer to reader, or messages that may carry capabilities. */
-typedef enum { ENDPOINT_NONE, ENDPOINT_SEND, ENDPOINT_GRANT } endpoint_kind_t;
+/* A channel's endpoint (`endpoint send|grant`): the protocol's kaal_endpoint_t, by the manifest's names. */
+typedef enum {
+    ENDPOINT_NONE = KAAL_ENDPOINT_NONE,
+    ENDPOINT_SEND = KAAL_ENDPOINT_SEND,   /* words from writer to reader */
+    ENDPOINT_GRANT = KAAL_ENDPOINT_GRANT, /* words and capabilities */
+} endpoint_kind_t;
 
 /* Where something was written: 1-based line and column (a tab is one column). */
 typedef struct manifest_pos {

@@ -139,14 +139,14 @@ typedef struct channel_side {
 
 typedef struct channel {
     seL4_Word size;
-    kaal_endpoint_t endpoint; /* set between channel_create and channel_connect; none by default */
+    kaal_endpoint_t endpoint;
     kaal_obj_t frames[CHANNEL_MAX_FRAMES];
     unsigned nframes;
     channel_side_t side[2]; /* [0] writes, [1] reads */
 } channel_t;
 
-/* Allocates the ring's frames (zeroed by the kernel). */
-kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size);
+/* Allocates the ring's frames (zeroed by the kernel); `endpoint` says whether the writer may send the reader messages. */
+kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint);
 /* Gives both (built, not started) components their end: listed in the
  * information page, with a badge bit and a place for the ring; the reader
  * of a channel with an endpoint gets its inbox. Nothing is mapped until a

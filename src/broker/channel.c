@@ -14,11 +14,11 @@
 
 #define PAGE 0x1000ul
 
-kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size)
+kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint)
 {
     ch->nframes = 0;
     ch->size = size;
-    ch->endpoint = KAAL_ENDPOINT_NONE;
+    ch->endpoint = endpoint;
     if (size == 0 || (size & (PAGE - 1)) || size / PAGE > CHANNEL_MAX_FRAMES) {
         return KAAL_E_INVAL;
     }

@@ -68,9 +68,8 @@ static void connect_all(system_t *s)
                       s->m->components[mc->to].name);
             continue;
         }
-        kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size);
+        kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
         if (err == KAAL_OK) {
-            s->chans[k].endpoint = (kaal_endpoint_t)mc->endpoint;
             err = channel_connect(s->b, &s->chans[k], from, to);
         }
         if (err != KAAL_OK) {

@@ -59,8 +59,7 @@ static int setup(void **state)
     spawn_problem_t why;
     assert_int_equal(spawn_build(&br, writer, &desc, WRITER_ID, &img, sizeof(img), ep.cap, &why), KAAL_OK);
     assert_int_equal(spawn_build(&br, reader, &desc, READER_ID, &img, sizeof(img), ep.cap, &why), KAAL_OK);
-    assert_int_equal(channel_create(&br, &chan, 2 * PAGE), KAAL_OK);
-    chan.endpoint = KAAL_ENDPOINT_GRANT;
+    assert_int_equal(channel_create(&br, &chan, 2 * PAGE, KAAL_ENDPOINT_GRANT), KAAL_OK);
     assert_int_equal(channel_connect(&br, &chan, writer, reader), KAAL_OK);
     for (component_t *c = writer; c; c = c == writer ? reader : 0) {
         assert_int_equal(spawn_start(&br, c), KAAL_OK);
