@@ -69,19 +69,26 @@ void kaal_channel_wait_for_room(const kaal_channel_grant_t *ch, size_t need);
 /* Records are inline: a small record costs a few dozen instructions, and a
  * call and its checks would be a good part of that (bench/channel_bench.c). */
 
-/* Sends one record, waiting for room. */
-static inline void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len)
+/* Sends one record if there is room now (1), else 0: for a writer that must not wait on a slow or gone reader. */
+static inline int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len)
 {
     kaal_ring_t *r = (kaal_ring_t *)ch->vaddr;
-    while (!ring_send(r, ch->size, rec, len)) {
-        kaal_channel_wait_for_room(ch, len);
+    if (!ring_send(r, ch->size, rec, len)) {
+        return 0;
     }
     if (ring_reader_wake_needed(r)) {
         seL4_Signal(ch->signal);
     }
+    return 1;
 }
-/* Sends one record if there is room now (1), else 0: for a writer that must not wait on a slow or gone reader. */
-int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len);
+
+/* Sends one record, waiting for room. */
+static inline void kaal_channel_send(const kaal_channel_grant_t *ch, const void *rec, size_t len)
+{
+    while (!kaal_channel_offer(ch, rec, len)) {
+        kaal_channel_wait_for_room(ch, len);
+    }
+}
 /* Reads what is there (up to max bytes) from a reader channel; signals a writer waiting for room. */
 size_t kaal_channel_read(const kaal_channel_grant_t *ch, void *buf, size_t max);
 /* Takes one record if a whole one is there; 1 if it did. */

@@ -113,15 +113,6 @@ void kaal_channel_write(const kaal_channel_grant_t *ch, const void *buf, size_t 
     }
 }
 
-int kaal_channel_offer(const kaal_channel_grant_t *ch, const void *rec, size_t len)
-{
-    if (!ring_send(ring(ch), ch->size, rec, len)) {
-        return 0;
-    }
-    wake_reader(ch);
-    return 1;
-}
-
 static void wake_writer(const kaal_channel_grant_t *ch)
 {
     if (ring_writer_wake_needed(ring(ch))) {
