@@ -260,9 +260,8 @@ static void list_grants(component_t *c)
     }
 }
 
-static kaal_err_t configure_tcb(broker_t *b, component_t *c)
+static kaal_err_t configure_tcb(component_t *c)
 {
-    (void)b;
     kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, cnode_guard(),
                                                   c->pml4.cap, 0, KAAL_IPCBUF_VADDR, c->frames[IPCBUF_FRAME].cap));
     if (err == KAAL_OK) {
@@ -292,12 +291,6 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
     why->step = "ASID";
     kaal_err_t err = kernel(c, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, c->pml4.cap));
     vspace_init(&c->vs, c->pml4.cap, &b->mem);
-    static const struct {
-        const char *step;
-        kaal_err_t (*run)(broker_t *, component_t *);
-    } steps[] = {
-        {"TCB", configure_tcb},
-    };
     if (err == KAAL_OK) {
         why->step = "CSpace";
         err = fill_cspace(b, c, ep);
@@ -310,9 +303,9 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
         why->step = "image";
         err = load_image(b, c, img);
     }
-    for (unsigned i = 0; err == KAAL_OK && i < sizeof(steps) / sizeof(steps[0]); i++) {
-        why->step = steps[i].step;
-        err = steps[i].run(b, c);
+    if (err == KAAL_OK) {
+        why->step = "TCB";
+        err = configure_tcb(c);
     }
     return err;
 }
