@@ -28,13 +28,22 @@ grant_t *grant_find(component_t *c, seL4_Word what, seL4_Word key)
     return 0;
 }
 
+/* A free entry (what == 0, whatever else it last held), now of kind `what`. */
 static grant_t *new_grant(component_t *c, seL4_Word what)
 {
-    grant_t *g = grant_find(c, 0, 0);
-    if (g) {
-        *g = (grant_t){.what = what};
+    for (unsigned i = 0; i < GRANT_MAX; i++) {
+        if (c->grants[i].what == 0) {
+            c->grants[i] = (grant_t){.what = what};
+            return &c->grants[i];
+        }
     }
-    return g;
+    return 0;
+}
+
+/* An entry whose grant failed part way: free again, nothing of it left for a lookup to find. */
+static void forget(grant_t *g)
+{
+    *g = (grant_t){0};
 }
 
 /* A held range of `what` overlapping [first, end). */
@@ -152,7 +161,7 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
     }
     if (err != KAAL_OK) {
         unmap_frames(b, c, g);
-        g->what = 0;
+        forget(g);
         return err == KAAL_E_NOT_RESERVED ? KAAL_E_MAPPED : err;
     }
     *at = vaddr;
@@ -218,7 +227,7 @@ kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word
     }
     if (err != KAAL_OK) {
         drop_original(b, c, &g->original);
-        g->what = 0;
+        forget(g);
         return err;
     }
     g->key = first;
@@ -284,7 +293,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
         if (g->bit < seL4_WordBits) {
             c->bits &= ~(1ul << g->bit);
         }
-        g->what = 0;
+        forget(g);
         return err;
     }
     g->key = pin;
@@ -336,7 +345,7 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
         }
     }
     if (err != KAAL_OK) {
-        g->what = 0;
+        forget(g);
         return err;
     }
     g->key = (seL4_Word)where;

@@ -189,6 +189,21 @@ static void releasing_what_was_never_granted_is_refused(void **state)
     assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, PAGE, 0)), KAAL_E_DENIED);
 }
 
+/* Each failed request leaves its grant entry free: a component that retries
+ * an allocation beyond its quota can still ask for anything else. */
+static void refused_requests_use_up_no_grant_entries(void **state)
+{
+    (void)state;
+    seL4_Word over = (desc.memory - spawn_bytes(&comp)) / PAGE + 1;
+    assert_true(over <= GRANT_MAX_FRAMES);
+    for (unsigned i = 0; i < 2 * GRANT_MAX; i++) {
+        assert_int_equal(err_of(ask(KAAL_RPC_MEMORY, 2, 0, over * PAGE, 0)), KAAL_E_QUOTA);
+    }
+    assert_int_equal(err_of(ask(KAAL_RPC_MEMORY, 2, 0, PAGE, 0)), KAAL_OK);
+    assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x40, 0x43, FREE_SLOT)), KAAL_OK);
+    assert_int_equal(err_of(ask(KAAL_RPC_IRQ, 2, 2, FREE_SLOT + 1, 0)), KAAL_OK);
+}
+
 /* Whatever it holds when it goes comes back (teardown checks every byte and slot). */
 static void a_component_that_goes_gives_back_its_grants(void **state)
 {
@@ -208,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(io_ports_as_the_description_says_and_revoked_on_release, setup, teardown),
         cmocka_unit_test_setup_teardown(an_irq_comes_with_a_bit_and_goes_back_to_the_kernel, setup, teardown),
         cmocka_unit_test_setup_teardown(releasing_what_was_never_granted_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(refused_requests_use_up_no_grant_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(a_component_that_goes_gives_back_its_grants, setup, teardown),
     };
     RUN_TESTS(tests, boot, NULL);
