@@ -26,3 +26,18 @@ int rt_strcmp(const char *a, const char *b);
 size_t rt_strlcpy(char *d, const char *s, size_t size);
 void *rt_memset(void *d, int c, size_t n);
 void *rt_memcpy(void *d, const void *s, size_t n);
+
+/* The end of [start, start + size) in *end, if it does not run past the top of
+ * the address space (2^64 on a 64-bit machine); 0 if it does. Every range the
+ * broker is given is checked with this before its end is used. */
+static inline int rt_range_end(unsigned long start, unsigned long size, unsigned long *end)
+{
+    return !__builtin_add_overflow(start, size, end);
+}
+
+/* Likewise, with the end rounded up to a multiple of `align` (a power of two). */
+static inline int rt_range_end_aligned(unsigned long start, unsigned long size, unsigned long align,
+                                       unsigned long *end)
+{
+    return rt_range_end(start, size, end) && rt_range_end(*end, align - 1, end) && ((*end &= ~(align - 1)), 1);
+}

@@ -1,5 +1,6 @@
 /* Devices: IO ports and interrupts from the kernel's control caps, MMIO from device untypeds. */
 #include <kaal/device.h>
+#include <kaal/rt.h>
 
 #define PAGE_MASK ((1ul << seL4_PageBits) - 1)
 
@@ -40,11 +41,12 @@ kaal_err_t device_irq_ioapic(broker_t *b, seL4_Word pin, seL4_Word vector, seL4_
 kaal_err_t device_mmio_map(broker_t *b, vspace_t *vs, seL4_Word paddr, seL4_Word size, seL4_Word vaddr,
                            kaal_obj_t *frames, unsigned max_frames, volatile void **regs)
 {
-    seL4_Word first = paddr & ~PAGE_MASK, end = (paddr + size + PAGE_MASK) & ~PAGE_MASK;
-    seL4_Word n = (end - first) >> seL4_PageBits;
-    if (size == 0 || end < first || (vaddr & PAGE_MASK) || n > max_frames) {
+    seL4_Word first = paddr & ~PAGE_MASK, end;
+    if (size == 0 || !rt_range_end_aligned(paddr, size, PAGE_MASK + 1, &end) || (vaddr & PAGE_MASK) ||
+        (end - first) >> seL4_PageBits > max_frames) {
         return KAAL_E_INVAL;
     }
+    seL4_Word n = (end - first) >> seL4_PageBits;
     if (!bootinfo_device_covers(b->bi, first, end - 1)) {
         return KAAL_E_NO_DEVICE;
     }

@@ -1,5 +1,6 @@
 /* ELF64 parsing for component images: every field checked before use. */
 #include <kaal/elf.h>
+#include <kaal/rt.h>
 
 #define PAGE_SIZE 0x1000ul
 #define USER_TOP 0x7ffffffff000ul /* seL4_UserTop */
@@ -73,7 +74,8 @@ static kaal_err_t check_segment(const elf_segment_t *s, uint64_t align, size_t s
     if (s->filesz > s->memsz) {
         return refuse(why, "segment's file size exceeds its memory size", i);
     }
-    if (s->vaddr < PAGE_SIZE || s->memsz == 0 || s->vaddr + s->memsz < s->vaddr || s->vaddr + s->memsz > USER_TOP) {
+    seL4_Word end;
+    if (s->vaddr < PAGE_SIZE || s->memsz == 0 || !rt_range_end(s->vaddr, s->memsz, &end) || end > USER_TOP) {
         return refuse(why, "segment outside the user address range", i);
     }
     if (align & (align - 1)) {

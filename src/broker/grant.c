@@ -314,8 +314,8 @@ static int mmio_granted(const manifest_component_t *d, seL4_Word first, seL4_Wor
 
 kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word size, seL4_Word *regs)
 {
-    seL4_Word first = paddr & ~(PAGE - 1), end = (paddr + size + PAGE - 1) & ~(PAGE - 1);
-    if (size == 0 || end <= first || end - first > KAAL_MMIO_END - KAAL_MMIO_VADDR) {
+    seL4_Word first = paddr & ~(PAGE - 1), end;
+    if (size == 0 || !rt_range_end_aligned(paddr, size, PAGE, &end) || end - first > KAAL_MMIO_END - KAAL_MMIO_VADDR) {
         return KAAL_E_INVAL;
     }
     if (!mmio_granted(c->desc, first, end)) {

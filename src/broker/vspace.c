@@ -1,4 +1,5 @@
 /* The VSpace manager: reservations, and paging structures made on demand and freed when empty. */
+#include <kaal/rt.h>
 #include <kaal/vspace.h>
 
 #define USER_TOP 0x7fffffffffffull
@@ -28,25 +29,30 @@ static int overlaps(seL4_Word a, seL4_Word a_end, seL4_Word b, seL4_Word b_end)
 
 kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size)
 {
-    if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || vaddr + size < vaddr || vaddr + size > USER_TOP) {
+    seL4_Word end;
+    if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || !rt_range_end(vaddr, size, &end) || end > USER_TOP) {
         return KAAL_E_INVAL;
     }
     if (vs->nreserved == VSPACE_MAX_RESERVATIONS) {
         return KAAL_E_NO_METADATA;
     }
     for (unsigned i = 0; i < vs->nreserved; i++) {
-        if (overlaps(vaddr, vaddr + size, vs->reserved[i].start, vs->reserved[i].end)) {
+        if (overlaps(vaddr, end, vs->reserved[i].start, vs->reserved[i].end)) {
             return KAAL_E_NOT_RESERVED;
         }
     }
-    vs->reserved[vs->nreserved++] = (vs_range_t){vaddr, vaddr + size};
+    vs->reserved[vs->nreserved++] = (vs_range_t){vaddr, end};
     return KAAL_OK;
 }
 
 static int is_reserved(const vspace_t *vs, seL4_Word vaddr, seL4_Word size)
 {
+    seL4_Word end;
+    if (!rt_range_end(vaddr, size, &end)) {
+        return 0;
+    }
     for (unsigned i = 0; i < vs->nreserved; i++) {
-        if (vaddr >= vs->reserved[i].start && vaddr + size <= vs->reserved[i].end) {
+        if (vaddr >= vs->reserved[i].start && end <= vs->reserved[i].end) {
             return 1;
         }
     }

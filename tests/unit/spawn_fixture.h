@@ -67,6 +67,7 @@ static inline int fresh(void **state)
     desc.memory = 256 * 1024;
     memset(&comp, 0, sizeof(comp));
     untyped_coalesce(&br.mem); /* split untypeds hold slots: count from a merged state */
+    untyped_coalesce(&br.devmem);
     used_before = br.mem.used_bytes;
     slots_before = cspace_free_count(&br.slots);
     return 0;
@@ -77,6 +78,7 @@ static inline void assert_all_back(void)
 {
     assert_int_equal(br.mem.used_bytes, used_before);
     untyped_coalesce(&br.mem);
+    untyped_coalesce(&br.devmem);
     assert_int_equal(cspace_free_count(&br.slots), slots_before);
 }
 

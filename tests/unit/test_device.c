@@ -24,6 +24,11 @@ static void mmio_maps_device_memory_only(void **state)
     assert_int_equal(device_mmio_map(&br, &br.vspace, 0x800000000000ul, 4096, MMIO_VA, frames, 2, &regs),
                      KAAL_E_NO_DEVICE);
     assert_int_equal(device_mmio_map(&br, &br.vspace, 0xfed00000, 0x2000, MMIO_VA, frames, 1, &regs), KAAL_E_INVAL);
+    /* A size that runs past 2^64 (it would wrap to a page or two): refused, nothing mapped. */
+    assert_int_equal(device_mmio_map(&br, &br.vspace, 0xfed00004, ~0ul, MMIO_VA, frames, 2, &regs), KAAL_E_INVAL);
+    assert_int_equal(device_mmio_map(&br, &br.vspace, 0xfed00000, ~0ul - 0xffe, MMIO_VA, frames, 2, &regs),
+                     KAAL_E_INVAL);
+    assert_false(vspace_is_mapped(&br.vspace, MMIO_VA, 12));
     /* The HPET: the page offset is kept, the registers answer. */
     assert_int_equal(device_mmio_map(&br, &br.vspace, 0xfed00000, 8, MMIO_VA, frames, 2, &regs), KAAL_OK);
     assert_ptr_equal(regs, (void *)MMIO_VA);

@@ -189,6 +189,22 @@ static void releasing_what_was_never_granted_is_refused(void **state)
     assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, PAGE, 0)), KAAL_E_DENIED);
 }
 
+/* Ranges whose end runs past 2^64 are refused, whatever they would wrap to. */
+static void ranges_that_wrap_are_refused(void **state)
+{
+    (void)state;
+    spawn_destroy(&br, &comp);
+    desc.nmmio = 1;
+    desc.mmio[0] = (manifest_range_t){0xfed00000, 0xfed00fff, {1, 1}}; /* the HPET */
+    start_until_fault();
+    assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00004, ~0ul, 0)), KAAL_E_INVAL);
+    assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, ~0ul - 0xffe, 0)), KAAL_E_INVAL);
+    assert_int_equal(err_of(ask(KAAL_RPC_MEMORY, 2, ~0ul & ~(PAGE - 1), PAGE, 0)), KAAL_E_INVAL);
+    assert_int_equal(err_of(ask(KAAL_RPC_MEMORY, 2, KAAL_MEMORY_VADDR, ~0ul & ~(PAGE - 1), 0)), KAAL_E_INVAL);
+    assert_int_equal(grant_broker_slots(&comp), 0);
+    assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, 8, 0)), KAAL_OK); /* the right request still works */
+}
+
 /* Each failed request leaves its grant entry free: a component that retries
  * an allocation beyond its quota can still ask for anything else. */
 static void refused_requests_use_up_no_grant_entries(void **state)
@@ -224,6 +240,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_irq_comes_with_a_bit_and_goes_back_to_the_kernel, setup, teardown),
         cmocka_unit_test_setup_teardown(releasing_what_was_never_granted_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(refused_requests_use_up_no_grant_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(ranges_that_wrap_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_component_that_goes_gives_back_its_grants, setup, teardown),
     };
     RUN_TESTS(tests, boot, NULL);
