@@ -62,6 +62,14 @@ static seL4_Word untyped_alignment(const seL4_UntypedDesc *d)
     return 1ul << bits;
 }
 
+/* The end of an untyped (exclusive): the kernel gives out none that ends above
+ * CONFIG_PADDR_USER_DEVICE_TOP; 0 for one that does, or whose end would wrap. */
+static seL4_Word untyped_end(const seL4_UntypedDesc *d)
+{
+    seL4_Word end;
+    return rt_range_end(d->paddr, 1ul << d->sizeBits, &end) && end <= CONFIG_PADDR_USER_DEVICE_TOP ? end : 0;
+}
+
 static kaal_err_t check_untypeds(const seL4_BootInfo *bi, bootinfo_problem_t *why)
 {
     seL4_Word n = bi->untyped.end - bi->untyped.start;
@@ -71,12 +79,12 @@ static kaal_err_t check_untypeds(const seL4_BootInfo *bi, bootinfo_problem_t *wh
     for (seL4_Word i = 0; i < n; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
         if (d->sizeBits < seL4_MinUntypedBits || d->sizeBits > seL4_MaxUntypedBits || d->isDevice > 1 ||
-            (d->paddr & (untyped_alignment(d) - 1)) != 0) {
+            (d->paddr & (untyped_alignment(d) - 1)) != 0 || untyped_end(d) == 0) {
             return problem(why, "untypedList", i, KAAL_E_BOOTINFO_UNTYPED);
         }
         for (seL4_Word j = 0; j < i; j++) {
             const seL4_UntypedDesc *o = &bi->untypedList[j];
-            if (d->paddr < o->paddr + (1ul << o->sizeBits) && o->paddr < d->paddr + (1ul << d->sizeBits)) {
+            if (d->paddr < untyped_end(o) && o->paddr < untyped_end(d)) {
                 return problem(why, "untypedList", i, KAAL_E_BOOTINFO_OVERLAP);
             }
         }

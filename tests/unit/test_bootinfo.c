@@ -98,6 +98,34 @@ static void overlapping_untypeds(void **state)
     expect(KAAL_E_BOOTINFO_OVERLAP, "untypedList");
 }
 
+/* An untyped whose end runs past 2^64 (so an overlap test on its end would wrap), or past
+ * the top of physical memory the kernel gives out (CONFIG_PADDR_USER_DEVICE_TOP). */
+static void untypeds_beyond_physical_memory(void **state)
+{
+    (void)state;
+    seL4_Word last = bi.untyped.end - bi.untyped.start - 1;
+    bi.untypedList[last] = (seL4_UntypedDesc){.paddr = 0xfffff88000000000ul, .sizeBits = 45, .isDevice = 1};
+    expect(KAAL_E_BOOTINFO_UNTYPED, "untypedList");
+    bi = *booted;
+    bi.untypedList[last] = (seL4_UntypedDesc){.paddr = 1ul << 63, .sizeBits = 39, .isDevice = 1};
+    expect(KAAL_E_BOOTINFO_UNTYPED, "untypedList");
+    bi = *booted;
+    bi.untypedList[last] = (seL4_UntypedDesc){.paddr = CONFIG_PADDR_USER_DEVICE_TOP, .sizeBits = 12, .isDevice = 1};
+    expect(KAAL_E_BOOTINFO_UNTYPED, "untypedList");
+    bi = *booted;
+    int cut = 0;
+    for (seL4_Word i = 0; i <= last && !cut; i++) { /* the untyped that ends at the top, cut to its last page: fine */
+        const seL4_UntypedDesc *d = &bi.untypedList[i];
+        if (d->paddr + (1ul << d->sizeBits) == CONFIG_PADDR_USER_DEVICE_TOP) {
+            bi.untypedList[i] = (seL4_UntypedDesc){.paddr = CONFIG_PADDR_USER_DEVICE_TOP - 4096, .sizeBits = 12,
+                                                   .isDevice = 1};
+            cut = 1;
+        }
+    }
+    assert_true(cut);
+    assert_int_equal(bootinfo_validate(&bi, NULL), KAAL_OK);
+}
+
 static void null_bootinfo(void **state)
 {
     (void)state;
@@ -151,6 +179,7 @@ int main(void)
         cmocka_unit_test_setup(overlapping_regions, copy),
         cmocka_unit_test_setup(malformed_untypeds, copy),
         cmocka_unit_test_setup(overlapping_untypeds, copy),
+        cmocka_unit_test_setup(untypeds_beyond_physical_memory, copy),
         cmocka_unit_test(null_bootinfo),
         cmocka_unit_test_setup(summary_reads_its_numbers_from_the_bootinfo, copy),
     };

@@ -36,7 +36,7 @@ static const struct {
                {0x1ffe0000, 0xfec00000},     /* up to the IOAPIC, which the kernel keeps */
                {0xfec01000, 0xfee00000},     /* up to the local APIC, likewise */
                {0xfee01000, 0xffffffff},     /* the kernel ends this one a byte short of 4 GiB */
-               {0x100000000, 0x800000000000}}, /* to the top of user device space (2^47) */
+               {0x100000000, CONFIG_PADDR_USER_DEVICE_TOP}}, /* to the top of user device space */
     .rootserver_paddr = 0x1ffa0000,
     .image_paddr = 0x00a13000,
     .image_vaddr = 0x00400000,

@@ -267,6 +267,8 @@ typedef struct seL4_IPCBuffer_ {
 
 /* Boot information, as the kernel hands it to the root task. */
 #define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS 230
+/* Untypeds end at or below this physical address (x86_64: 2^47). */
+#define CONFIG_PADDR_USER_DEVICE_TOP 0x800000000000ull
 typedef seL4_Word seL4_SlotPos;
 typedef struct seL4_SlotRegion {
     seL4_SlotPos start;
