@@ -55,7 +55,7 @@ typedef struct component {
     kaal_obj_t frames[SPAWN_MAX_FRAMES]; /* frames[0] is the information page, frames[1] the IPC buffer */
     unsigned nframes;
     seL4_Word entry;
-    seL4_Word bytes;       /* untyped bytes of its objects, paging structures not included */
+    untyped_quota_t quota; /* its memory (objects and paging structures) against desc->memory */
     seL4_Word bits;        /* badge bits of its notification in use (channels, IRQs) */
     seL4_Word next_vaddr;  /* where its next channel goes */
     seL4_Word invocations; /* kernel invocations spent building it (allocators' included) */
@@ -85,7 +85,7 @@ kaal_err_t spawn_start(broker_t *b, component_t *c);
 /* Reclaims everything the component holds (it stops running first). */
 void spawn_destroy(broker_t *b, component_t *c);
 
-/* An object charged to the component's memory quota (KAAL_E_QUOTA beyond it), and its return. */
+/* An object charged to the component's memory quota (KAAL_E_QUOTA beyond it, nothing allocated), and its return. */
 kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o);
 void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o);
 /* A free badge bit of the component's notification below KAAL_BIT_OWN_FIRST, taken; seL4_WordBits if none is left. */

@@ -48,6 +48,14 @@ typedef struct kaal_obj {
     int32_t block;
 } kaal_obj_t;
 
+/* A budget of untyped bytes (a component's memory quota): objects charged to
+ * it are refused with KAAL_E_QUOTA when `used` would pass `limit`, before any
+ * invocation is made. used <= limit always; used is the sum of the blocks
+ * charged and not yet freed. */
+typedef struct untyped_quota {
+    seL4_Word limit, used;
+} untyped_quota_t;
+
 /* An empty allocator whose caps go into cs. */
 void untyped_init(untyped_alloc_t *ua, cspace_t *cs);
 /* Gives the allocator an untyped cap (with no children) of 2^bits bytes at paddr. */
@@ -64,6 +72,10 @@ kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bit
 kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word paddr,
                             kaal_obj_t *out);
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
+/* untyped_alloc and untyped_free, charged to q (the block's whole size); q may be NULL: no budget. */
+kaal_err_t untyped_alloc_charged(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
+                                 kaal_obj_t *out);
+kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj);
 /* Adds every device untyped the bootinfo lists. */
 kaal_err_t untyped_add_bootinfo_devices(untyped_alloc_t *ua, const seL4_BootInfo *bi);
 

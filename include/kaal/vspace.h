@@ -2,7 +2,9 @@
  * The VSpace manager: one x86_64 address space (a PML4 with an ASID). It
  * reserves virtual ranges, maps and unmaps 4 KiB and 2 MiB frames in them,
  * allocates the paging structures a mapping needs from the untyped
- * allocator and frees each one as soon as nothing is mapped below it.
+ * allocator, charged to the owner's quota where it has one (a mapping that
+ * would need a table beyond it fails with KAAL_E_QUOTA), and frees each one
+ * as soon as nothing is mapped below it.
  * Mapping over a mapped page is an error (the kernel itself would silently
  * overwrite it). Frames stay the caller's: the manager maps the caps it is
  * given and never deletes them.
@@ -33,6 +35,7 @@ typedef struct vs_range {
 typedef struct vspace {
     seL4_CPtr root;          /* the PML4 cap, with an ASID */
     untyped_alloc_t *mem;    /* paging structures come from here */
+    untyped_quota_t *quota;  /* and are charged to this; NULL: no budget (the broker's own) */
     seL4_Word invocations;   /* kernel invocations the manager made itself */
     unsigned ntables;
     vs_range_t reserved[VSPACE_MAX_RESERVATIONS];
@@ -40,7 +43,9 @@ typedef struct vspace {
     vs_table_t tables[VSPACE_MAX_TABLES];
 } vspace_t;
 
-void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem);
+void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quota_t *quota);
+/* Frees every paging structure at once (the address space is going: its frames are the caller's to free). */
+void vspace_destroy(vspace_t *vs);
 /* Reserves [vaddr, vaddr + size): page aligned, below the user top, free of other reservations. */
 kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size);
 kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr);

@@ -26,6 +26,6 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     if (err != KAAL_OK) {
         return err;
     }
-    vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem);
+    vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem, 0);
     return vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
 }

@@ -25,7 +25,7 @@ static seL4_Word page_up(seL4_Word v)
 
 seL4_Word spawn_bytes(const component_t *c)
 {
-    return c->bytes + (seL4_Word)c->vs.ntables * PAGE;
+    return c->quota.used;
 }
 
 seL4_Word spawn_broker_slots(const component_t *c)
@@ -52,25 +52,17 @@ seL4_Word spawn_own_slots(const component_t *c)
 
 kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o)
 {
-    kaal_err_t err = untyped_alloc(&b->mem, type, user_bits, o);
+    kaal_err_t err = untyped_alloc_charged(&b->mem, &c->quota, type, user_bits, o);
     if (err != KAAL_OK) {
-        return err;
-    }
-    c->bytes += 1ul << o->size_bits;
-    if (spawn_bytes(c) > c->desc->memory) {
-        c->bytes -= 1ul << o->size_bits;
-        untyped_free(&b->mem, o);
         o->cap = 0;
-        return KAAL_E_QUOTA;
     }
-    return KAAL_OK;
+    return err;
 }
 
 void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o)
 {
     if (o->cap) {
-        c->bytes -= 1ul << o->size_bits;
-        untyped_free(&b->mem, o);
+        untyped_free_charged(&b->mem, &c->quota, o);
         o->cap = 0;
     }
 }
@@ -290,7 +282,7 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
     }
     why->step = "ASID";
     kaal_err_t err = kernel(c, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, c->pml4.cap));
-    vspace_init(&c->vs, c->pml4.cap, &b->mem);
+    vspace_init(&c->vs, c->pml4.cap, &b->mem, &c->quota);
     if (err == KAAL_OK) {
         why->step = "CSpace";
         err = fill_cspace(b, c, ep);
@@ -316,6 +308,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     uint32_t generation = c->generation;
     rt_memset(c, 0, sizeof(*c));
     c->desc = desc;
+    c->quota.limit = desc->memory;
     c->id = id;
     c->generation = generation;
     why->step = "ELF";
@@ -364,37 +357,22 @@ kaal_err_t spawn_start(broker_t *b, component_t *c)
     return err;
 }
 
-static void free_obj(broker_t *b, kaal_obj_t *o)
-{
-    if (o->cap) {
-        untyped_free(&b->mem, o);
-        o->cap = 0;
-    }
-}
-
 /* The thread goes first, so nothing runs while the rest is taken apart; then
  * its grants (which revokes their copies). Freeing an object revokes every
  * cap to it, wherever the component passed one. */
 void spawn_destroy(broker_t *b, component_t *c)
 {
-    free_obj(b, &c->tcb);
+    spawn_free(b, c, &c->tcb);
     grant_release_all(b, c);
     for (unsigned i = 0; i < c->nframes; i++) {
-        free_obj(b, &c->frames[i]);
+        spawn_free(b, c, &c->frames[i]);
     }
-    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
-        if (c->vs.tables[i].level) {
-            free_obj(b, &c->vs.tables[i].obj);
-            c->vs.tables[i].level = 0;
-        }
-    }
-    free_obj(b, &c->pml4);
-    free_obj(b, &c->ntfn);
-    free_obj(b, &c->inbox);
-    free_obj(b, &c->cnode);
+    vspace_destroy(&c->vs);
+    spawn_free(b, c, &c->pml4);
+    spawn_free(b, c, &c->ntfn);
+    spawn_free(b, c, &c->inbox);
+    spawn_free(b, c, &c->cnode);
     c->nframes = 0;
-    c->vs.ntables = 0;
-    c->bytes = 0;
     c->bits = 0;
     c->state = COMPONENT_NONE;
 }

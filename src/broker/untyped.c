@@ -275,8 +275,8 @@ static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, seL4_Word want,
     return KAAL_OK;
 }
 
-static kaal_err_t alloc_object(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word want,
-                               kaal_obj_t *out)
+static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
+                               seL4_Word want, kaal_obj_t *out)
 {
     seL4_Word bits = untyped_object_bits(type, user_bits);
     if (type >= seL4_ObjectTypeCount || bits == 0 || bits > seL4_MaxUntypedBits ||
@@ -288,6 +288,9 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, seL4_Word type, seL4_Word us
     }
     if (want != ANYWHERE && (want & ((1ul << bits) - 1)) != 0) {
         return KAAL_E_INVAL;
+    }
+    if (q && (1ul << bits) > q->limit - q->used) {
+        return KAAL_E_QUOTA;
     }
     seL4_CPtr slot;
     kaal_err_t err = cspace_slot_alloc(ua->cs, &slot);
@@ -309,6 +312,9 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, seL4_Word type, seL4_Word us
     ua->blocks[b].state = BLOCK_USED;
     ua->free_bytes -= 1ul << bits;
     ua->used_bytes += 1ul << bits;
+    if (q) {
+        q->used += 1ul << bits;
+    }
     *out = (kaal_obj_t){.cap = slot, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
                         .block = b};
     return KAAL_OK;
@@ -316,13 +322,19 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, seL4_Word type, seL4_Word us
 
 kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, kaal_obj_t *out)
 {
-    return alloc_object(ua, type, user_bits, ANYWHERE, out);
+    return alloc_object(ua, 0, type, user_bits, ANYWHERE, out);
+}
+
+kaal_err_t untyped_alloc_charged(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
+                                 kaal_obj_t *out)
+{
+    return alloc_object(ua, q, type, user_bits, ANYWHERE, out);
 }
 
 kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word paddr,
                             kaal_obj_t *out)
 {
-    return alloc_object(ua, type, user_bits, paddr, out);
+    return alloc_object(ua, 0, type, user_bits, paddr, out);
 }
 
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
@@ -346,6 +358,15 @@ kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
     ua->free_bytes += 1ul << b->bits;
     ua->used_bytes -= 1ul << b->bits;
     return KAAL_OK;
+}
+
+kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj)
+{
+    kaal_err_t err = untyped_free(ua, obj);
+    if (err == KAAL_OK && q) {
+        q->used -= 1ul << obj->size_bits;
+    }
+    return err;
 }
 
 unsigned untyped_largest_free(const untyped_alloc_t *ua)

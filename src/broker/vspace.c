@@ -10,10 +10,11 @@
 static const seL4_Word table_type[4] = {0, seL4_X86_PageTableObject, seL4_X86_PageDirectoryObject,
                                         seL4_X86_PDPTObject};
 
-void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem)
+void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quota_t *quota)
 {
     vs->root = pml4;
     vs->mem = mem;
+    vs->quota = quota;
     vs->invocations = 0;
     vs->ntables = 0;
     vs->nreserved = 0;
@@ -130,7 +131,7 @@ static void release_if_empty(vspace_t *vs, int t)
 {
     while (t >= 0 && vs->tables[t].used == 0) {
         int parent = vs->tables[t].parent;
-        untyped_free(vs->mem, &vs->tables[t].obj);
+        untyped_free_charged(vs->mem, vs->quota, &vs->tables[t].obj);
         vs->tables[t].level = 0;
         vs->ntables--;
         if (parent >= 0) {
@@ -173,9 +174,9 @@ static kaal_err_t ensure_table(vspace_t *vs, unsigned level, seL4_Word vaddr, in
     }
     t = table_slot_free(vs);
     kaal_obj_t obj;
-    kaal_err_t err = t < 0 ? KAAL_E_NO_METADATA : untyped_alloc(vs->mem, table_type[level], 0, &obj);
+    kaal_err_t err = t < 0 ? KAAL_E_NO_METADATA : untyped_alloc_charged(vs->mem, vs->quota, table_type[level], 0, &obj);
     if (err == KAAL_OK && map_table(vs, level, obj.cap, vaddr) != seL4_NoError) {
-        untyped_free(vs->mem, &obj);
+        untyped_free_charged(vs->mem, vs->quota, &obj);
         err = KAAL_E_KERNEL;
     }
     if (err != KAAL_OK) {
@@ -246,6 +247,17 @@ kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned
     vs->tables[t].used--;
     release_if_empty(vs, t);
     return KAAL_OK;
+}
+
+void vspace_destroy(vspace_t *vs)
+{
+    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+        if (vs->tables[i].level) {
+            untyped_free_charged(vs->mem, vs->quota, &vs->tables[i].obj);
+            vs->tables[i].level = 0;
+        }
+    }
+    vs->ntables = 0;
 }
 
 int vspace_is_mapped(const vspace_t *vs, seL4_Word vaddr, unsigned size_bits)

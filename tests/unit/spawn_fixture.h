@@ -99,3 +99,21 @@ static inline void start_until_fault(void)
     assert_int_equal(badge, 1 | KAAL_BADGE_FAULT);
     assert_int_equal(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
 }
+
+/* Asks for memory for c (as its RPC stub would) until less than a page of its
+ * quota is left: the largest request that fits, paging structures included. */
+static inline void fill_quota(component_t *c)
+{
+    seL4_Word left = c->desc->memory - spawn_bytes(c);
+    for (seL4_Word size = left & ~(PAGE - 1); size; size -= PAGE) {
+        seL4_SetMR(0, 0);
+        seL4_SetMR(1, size);
+        seL4_MessageInfo_t r = rpc_serve(&br, c, seL4_MessageInfo_new(KAAL_RPC_MEMORY, 0, 0, 2));
+        if (seL4_MessageInfo_get_label(r) == KAAL_OK) {
+            break;
+        }
+        assert_int_equal(seL4_MessageInfo_get_label(r), KAAL_E_QUOTA);
+    }
+    assert_true(spawn_bytes(c) <= c->desc->memory);
+    assert_true(c->desc->memory - spawn_bytes(c) < PAGE);
+}

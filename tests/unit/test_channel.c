@@ -269,12 +269,27 @@ static void a_thousand_restarts_of_a_channel_side_leave_nothing_behind(void **st
     assert_int_equal(cspace_free_count(&br.slots), slots);
 }
 
+/* Opening a channel maps its ring in a new page table: charged to the component's
+ * quota, refused when it would pass it, and the refusal leaves nothing behind. */
+static void opening_a_channel_is_charged_to_the_quota(void **state)
+{
+    (void)state;
+    fill_quota(writer);
+    seL4_Word held = spawn_bytes(writer), used = br.mem.used_bytes;
+    assert_int_equal(open_as(writer, 0, SLOT, 0, NULL), KAAL_E_QUOTA);
+    assert_int_equal(spawn_bytes(writer), held);
+    assert_int_equal(br.mem.used_bytes, used);
+    assert_int_equal(release_as(writer, 0), KAAL_E_NOT_HELD);
+    assert_int_equal(open_as(reader, 0, SLOT, 0, NULL), KAAL_OK); /* its peer has room */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(connecting_lays_out_both_ends_and_maps_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(opening_maps_the_ring_and_mints_a_signal_to_the_peer, setup, teardown),
         cmocka_unit_test_setup_teardown(opening_is_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(opening_a_channel_is_charged_to_the_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(releasing_unmaps_and_revokes_every_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(a_restarted_side_gets_its_peer_caps_renewed, setup, teardown),
         cmocka_unit_test_setup_teardown(a_thousand_restarts_of_a_channel_side_leave_nothing_behind, setup, teardown),

@@ -205,6 +205,26 @@ static void ranges_that_wrap_are_refused(void **state)
     assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, 8, 0)), KAAL_OK); /* the right request still works */
 }
 
+/* The paging structures a grant needs count against the quota like its frames:
+ * a component at its quota gets no device registers mapped in a new table. */
+static void paging_structures_are_charged_to_the_quota(void **state)
+{
+    (void)state;
+    spawn_destroy(&br, &comp);
+    desc.memory = 128 * 1024;
+    desc.nmmio = 1;
+    desc.mmio[0] = (manifest_range_t){0xfed00000, 0xfed00fff, {1, 1}};
+    start_until_fault();
+    fill_quota(&comp);
+    seL4_Word held = spawn_bytes(&comp);
+    assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, 8, 0)), KAAL_E_QUOTA);
+    assert_int_equal(spawn_bytes(&comp), held);
+    assert_int_equal(br.mem.used_bytes - used_before, held);
+    assert_int_equal(err_of(ask(KAAL_RPC_RELEASE, 2, KAAL_RPC_MEMORY, KAAL_MEMORY_VADDR, 0)), KAAL_OK);
+    assert_int_equal(err_of(ask(KAAL_RPC_MMIO, 2, 0xfed00000, 8, 0)), KAAL_OK);
+    assert_true(spawn_bytes(&comp) <= desc.memory);
+}
+
 /* Each failed request leaves its grant entry free: a component that retries
  * an allocation beyond its quota can still ask for anything else. */
 static void refused_requests_use_up_no_grant_entries(void **state)
@@ -241,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(releasing_what_was_never_granted_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(refused_requests_use_up_no_grant_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(ranges_that_wrap_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(paging_structures_are_charged_to_the_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(a_component_that_goes_gives_back_its_grants, setup, teardown),
     };
     RUN_TESTS(tests, boot, NULL);

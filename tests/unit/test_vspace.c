@@ -20,7 +20,7 @@ static int boot(void **state)
 static int fresh_vspace(void **state)
 {
     (void)state;
-    vspace_init(&vs, seL4_CapInitThreadVSpace, &br.mem);
+    vspace_init(&vs, seL4_CapInitThreadVSpace, &br.mem, NULL);
     return vspace_reserve(&vs, BASE, 1ul << 30) == KAAL_OK ? 0 : -1;
 }
 
@@ -142,7 +142,7 @@ static void another_vspace(void **state)
     kaal_obj_t pml4 = frame(seL4_X64_PML4Object);
     assert_int_equal(seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4.cap), seL4_NoError);
     static vspace_t other;
-    vspace_init(&other, pml4.cap, &br.mem);
+    vspace_init(&other, pml4.cap, &br.mem, NULL);
     assert_int_equal(vspace_reserve(&other, 0x400000, 1ul << 20), KAAL_OK);
     kaal_obj_t f = frame(seL4_X86_4K);
     seL4_Word used = br.mem.used_bytes;
@@ -154,6 +154,30 @@ static void another_vspace(void **state)
     assert_int_equal(untyped_free(&br.mem, &pml4), KAAL_OK);
 }
 
+/* Paging structures are charged to the vspace's quota as they are made: a map
+ * that would pass it fails with nothing made, and unmapping gives them back. */
+static void paging_structures_are_charged_to_the_quota(void **state)
+{
+    (void)state;
+    static vspace_t charged;
+    untyped_quota_t quota = {.limit = 2 * PAGE, .used = 0};
+    vspace_init(&charged, seL4_CapInitThreadVSpace, &br.mem, &quota);
+    assert_int_equal(vspace_reserve(&charged, BASE, 1ul << 30), KAAL_OK);
+    kaal_obj_t f = frame(seL4_X86_4K);
+    seL4_Word used = br.mem.used_bytes;
+    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_E_QUOTA); /* needs three */
+    assert_int_equal(quota.used, 0);
+    assert_int_equal(charged.ntables, 0);
+    assert_int_equal(br.mem.used_bytes, used);
+    quota.limit = 3 * PAGE;
+    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(quota.used, 3 * PAGE);
+    assert_int_equal(vspace_unmap(&charged, f.cap, BASE, 12), KAAL_OK);
+    assert_int_equal(quota.used, 0);
+    assert_int_equal(br.mem.used_bytes, used);
+    assert_int_equal(untyped_free(&br.mem, &f), KAAL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +187,7 @@ int main(void)
         cmocka_unit_test_setup(large_and_small_pages_exclude_each_other, fresh_vspace),
         cmocka_unit_test_setup(reservations, fresh_vspace),
         cmocka_unit_test(another_vspace),
+        cmocka_unit_test(paging_structures_are_charged_to_the_quota),
     };
     RUN_TESTS(tests, boot, NULL);
 }
