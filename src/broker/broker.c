@@ -1,5 +1,13 @@
 #include <kaal/broker.h>
 
+/* Slots ran short: the split caps of free buddies give theirs back as they merge. */
+static void reclaim_slots(void *ctx)
+{
+    broker_t *b = ctx;
+    untyped_coalesce(&b->mem);
+    untyped_coalesce(&b->devmem);
+}
+
 kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t *why)
 {
     kaal_err_t err = bootinfo_validate(bi, why);
@@ -17,6 +25,7 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     if (err != KAAL_OK) {
         return err;
     }
+    cspace_set_reclaim(&b->slots, reclaim_slots, b);
     untyped_init(&b->mem, &b->slots);
     untyped_init(&b->devmem, &b->slots);
     err = untyped_add_bootinfo(&b->mem, bi);

@@ -43,6 +43,9 @@ kaal_err_t cspace_init(cspace_t *cs, seL4_CPtr root, seL4_Uint8 depth, seL4_CPtr
     cs->count = (uint32_t)(end - start);
     cs->nfree = 0;
     cs->head = -1;
+    cs->reclaim = 0;
+    cs->reclaim_ctx = 0;
+    cs->reclaiming = 0;
     for (uint32_t w = 0; w < CSPACE_MAX_SLOTS / 64; w++) {
         cs->free_bits[w] = 0;
     }
@@ -53,9 +56,27 @@ kaal_err_t cspace_init(cspace_t *cs, seL4_CPtr root, seL4_Uint8 depth, seL4_CPtr
     return KAAL_OK;
 }
 
+void cspace_set_reclaim(cspace_t *cs, cspace_reclaim_fn fn, void *ctx)
+{
+    cs->reclaim = fn;
+    cs->reclaim_ctx = ctx;
+}
+
+/* Asks the owner of reclaimable slots to give them back; 0 if there is no one to ask. */
+static int reclaim(cspace_t *cs)
+{
+    if (!cs->reclaim || cs->reclaiming) {
+        return 0;
+    }
+    cs->reclaiming = 1;
+    cs->reclaim(cs->reclaim_ctx);
+    cs->reclaiming = 0;
+    return 1;
+}
+
 kaal_err_t cspace_slot_alloc(cspace_t *cs, seL4_CPtr *slot)
 {
-    if (cs->head < 0) {
+    if (cs->head < 0 && (!reclaim(cs) || cs->head < 0)) {
         return KAAL_E_NO_SLOTS;
     }
     uint32_t i = (uint32_t)cs->head;
@@ -102,7 +123,18 @@ static uint32_t free_run(const cspace_t *cs, uint32_t i, uint32_t max)
     return n;
 }
 
+static kaal_err_t find_range(cspace_t *cs, seL4_Word n, seL4_CPtr *first);
+
 kaal_err_t cspace_range_alloc(cspace_t *cs, seL4_Word n, seL4_CPtr *first)
+{
+    kaal_err_t err = find_range(cs, n, first);
+    if (err == KAAL_E_NO_SLOTS && reclaim(cs)) {
+        err = find_range(cs, n, first);
+    }
+    return err;
+}
+
+static kaal_err_t find_range(cspace_t *cs, seL4_Word n, seL4_CPtr *first)
 {
     if (n == 0 || n > cs->count) {
         return n == 0 ? KAAL_E_INVAL : KAAL_E_NO_SLOTS;

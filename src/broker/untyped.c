@@ -1,7 +1,9 @@
 /* The untyped allocator: a buddy allocator over untyped caps. */
 #include <kaal/untyped.h>
 
-enum { BLOCK_SPARE, BLOCK_FREE, BLOCK_SPLIT, BLOCK_USED };
+/* TAKEN: off its free list while an allocation splits or retypes it, so a
+ * merge (which a slot shortage may start mid-allocation) leaves it alone. */
+enum { BLOCK_SPARE, BLOCK_FREE, BLOCK_TAKEN, BLOCK_SPLIT, BLOCK_USED };
 
 static void list_push(int32_t *head, ut_block_t *blocks, int32_t i)
 {
@@ -34,6 +36,7 @@ static void make_free(untyped_alloc_t *ua, int32_t i)
 static void take_free(untyped_alloc_t *ua, int32_t i)
 {
     list_remove(&ua->free_head[ua->blocks[i].bits], ua->blocks, i);
+    ua->blocks[i].state = BLOCK_TAKEN;
 }
 
 static int32_t node_new(untyped_alloc_t *ua)

@@ -107,6 +107,46 @@ static void claim_takes_a_specific_slot(void **state)
     }
 }
 
+/* A hook that gives back the slots it was holding, counting its calls. */
+static seL4_CPtr held[4];
+static unsigned nheld, reclaim_calls;
+
+static void give_back(void *ctx)
+{
+    assert_ptr_equal(ctx, &cs);
+    reclaim_calls++;
+    seL4_CPtr s;
+    assert_int_equal(cspace_slot_alloc(&cs, &s), KAAL_E_NO_SLOTS); /* no second call from inside */
+    while (nheld > 0) {
+        assert_int_equal(cspace_slot_free(&cs, held[--nheld]), KAAL_OK);
+    }
+}
+
+static void a_short_request_asks_the_reclaim_hook_once(void **state)
+{
+    (void)state;
+    seL4_CPtr s, first;
+    while (cspace_free_count(&cs) > 0) {
+        assert_int_equal(cspace_slot_alloc(&cs, &s), KAAL_OK);
+    }
+    held[0] = 100;
+    held[1] = 101;
+    nheld = 2;
+    reclaim_calls = 0;
+    cspace_set_reclaim(&cs, give_back, &cs);
+    assert_int_equal(cspace_range_alloc(&cs, 2, &first), KAAL_OK); /* after the hook gave two back */
+    assert_int_equal(first, 100);
+    assert_int_equal(reclaim_calls, 1);
+    assert_int_equal(cspace_slot_alloc(&cs, &s), KAAL_E_NO_SLOTS); /* the hook had nothing more */
+    assert_int_equal(reclaim_calls, 2);
+    held[0] = 163;
+    nheld = 1;
+    assert_int_equal(cspace_slot_alloc(&cs, &s), KAAL_OK);
+    assert_int_equal(s, 163);
+    assert_int_equal(reclaim_calls, 3);
+    assert_int_equal(cspace_slot_alloc(&cs, &s), KAAL_E_NO_SLOTS);
+}
+
 static void init_rejects_bad_regions(void **state)
 {
     (void)state;
@@ -127,6 +167,7 @@ int main(void)
         cmocka_unit_test_setup(range_is_contiguous_and_skips_holes, setup),
         cmocka_unit_test_setup(range_free_checks_every_slot_first, setup),
         cmocka_unit_test_setup(claim_takes_a_specific_slot, setup),
+        cmocka_unit_test_setup(a_short_request_asks_the_reclaim_hook_once, setup),
         cmocka_unit_test(init_rejects_bad_regions),
     };
     RUN_TESTS(tests, NULL, NULL);

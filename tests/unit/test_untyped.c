@@ -171,6 +171,50 @@ static void slot_exhaustion_is_an_error(void **state)
     assert_int_equal(cspace_range_free(&br.slots, first, 3), KAAL_OK);
 }
 
+/* Free split buddies hold two slots each. When slots run short the broker
+ * merges them and tries again, so slots run out only when merging cannot help:
+ * after 4K frames have taken every slot and gone, TCBs get as many slots as
+ * they would from a merged state. */
+static unsigned alloc_until_failure(seL4_Word type, kaal_obj_t *objs, unsigned max, kaal_err_t *err)
+{
+    unsigned n = 0;
+    while (n < max && (*err = untyped_alloc(&br.mem, type, 0, &objs[n])) == KAAL_OK) {
+        n++;
+    }
+    return n;
+}
+
+static void free_all(kaal_obj_t *objs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        assert_int_equal(untyped_free(&br.mem, &objs[i]), KAAL_OK);
+    }
+}
+
+static void slots_in_free_buddies_come_back_when_slots_run_short(void **state)
+{
+    (void)state;
+    static kaal_obj_t objs[CSPACE_MAX_SLOTS];
+    kaal_err_t err = KAAL_OK;
+    untyped_coalesce(&br.mem);
+    untyped_coalesce(&br.devmem);
+    seL4_Word slots0 = cspace_free_count(&br.slots);
+    unsigned tcbs_merged = alloc_until_failure(seL4_TCBObject, objs, CSPACE_MAX_SLOTS, &err);
+    assert_int_equal(err, KAAL_E_NO_SLOTS);
+    free_all(objs, tcbs_merged);
+
+    unsigned frames = alloc_until_failure(seL4_X86_4K, objs, CSPACE_MAX_SLOTS, &err);
+    assert_int_equal(err, KAAL_E_NO_SLOTS);
+    free_all(objs, frames);
+    unsigned tcbs = alloc_until_failure(seL4_TCBObject, objs, CSPACE_MAX_SLOTS, &err);
+    assert_int_equal(err, KAAL_E_NO_SLOTS);
+    assert_int_equal(tcbs, tcbs_merged);
+    free_all(objs, tcbs);
+    untyped_coalesce(&br.mem);
+    assert_int_equal(cspace_free_count(&br.slots), slots0);
+    assert_accounting(&br.mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +225,7 @@ int main(void)
         cmocka_unit_test(bad_requests_are_refused),
         cmocka_unit_test(small_pool_exhausts_and_recovers),
         cmocka_unit_test(slot_exhaustion_is_an_error),
+        cmocka_unit_test(slots_in_free_buddies_come_back_when_slots_run_short),
     };
     RUN_TESTS(tests, boot, NULL);
 }
