@@ -30,3 +30,6 @@ int cpio_next(const void *archive, size_t size, size_t *offset, cpio_entry_t *ou
 
 /* Finds a file by name: 1 if found, 0 if not, or a negative code for a malformed archive. */
 int cpio_find(const void *archive, size_t size, const char *name, cpio_entry_t *out);
+
+/* What a result of cpio_find or cpio_next means, for a message. */
+const char *cpio_strerror(int code);

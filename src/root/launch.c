@@ -43,8 +43,14 @@ static kaal_err_t build_one(system_t *s, unsigned i)
 {
     const manifest_component_t *d = &s->m->components[i];
     cpio_entry_t file;
-    if (cpio_find(s->archive, s->archive_size, d->image, &file) != 1) {
+    int found = cpio_find(s->archive, s->archive_size, d->image, &file);
+    if (found == 0) {
         rt_printf("kaal: %s: no image %s in the boot archive; not started\n", d->name, d->image);
+    } else if (found < 0) {
+        rt_printf("kaal: %s: looking for %s: bad boot archive: %s; not started\n", d->name, d->image,
+                  cpio_strerror(found));
+    }
+    if (found != 1) {
         return KAAL_E_ELF;
     }
     spawn_problem_t why = {0, {0, 0}};

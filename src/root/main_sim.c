@@ -6,19 +6,41 @@
 #include <sel4/sim.h>
 #include "root.h"
 
+/* The whole file, whatever its size (on seL4 the archive is linked into the image). */
+static char *read_archive(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    char *data = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        data = malloc(n > 0 ? (size_t)n : 1);
+    }
+    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "%s: cannot read the boot archive\n", path);
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
 int main(void)
 {
     seL4_BootInfo *bi = sel4sim_boot();
     rt_set_putc(seL4_DebugPutChar);
     /* The build's archive, unless the environment names another (the system tests do). */
     const char *path = getenv("KAAL_BOOT_ARCHIVE") ? getenv("KAAL_BOOT_ARCHIVE") : KAAL_BOOT_ARCHIVE;
-    static char archive[1 << 20];
-    FILE *f = fopen(path, "rb");
-    size_t size = f ? fread(archive, 1, sizeof(archive), f) : 0;
-    if (!f) {
-        perror(path);
+    size_t size = 0;
+    char *archive = read_archive(path, &size);
+    if (!archive) {
         return 1;
     }
-    fclose(f);
-    return root_main(bi, archive, size);
+    int status = root_main(bi, archive, size);
+    free(archive);
+    return status;
 }

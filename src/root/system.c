@@ -32,8 +32,12 @@ const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive,
 {
     cpio_entry_t file;
     int found = cpio_find(archive, size, SYSTEM_FILE, &file);
+    if (found == 0) {
+        rt_printf("kaal: no %s in the boot archive\n", SYSTEM_FILE);
+    } else if (found < 0) {
+        rt_printf("kaal: looking for %s: bad boot archive: %s\n", SYSTEM_FILE, cpio_strerror(found));
+    }
     if (found != 1) {
-        rt_printf("kaal: no %s in the boot archive (%d)\n", SYSTEM_FILE, found);
         return 0;
     }
     manifest_t *m = &system_description;

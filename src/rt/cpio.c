@@ -65,6 +65,24 @@ int cpio_next(const void *archive, size_t size, size_t *offset, cpio_entry_t *ou
     return rt_strcmp(out->name, "TRAILER!!!") == 0 ? CPIO_END : CPIO_ENTRY;
 }
 
+const char *cpio_strerror(int code)
+{
+    static const char *const reasons[] = {
+        [-CPIO_E_TRUNCATED] = "the archive is cut short (a header runs past its end)",
+        [-CPIO_E_MAGIC] = "a header is not a newc header (bad magic)",
+        [-CPIO_E_HEX] = "a header field is not hexadecimal",
+        [-CPIO_E_BOUNDS] = "a name or a file runs past the archive's end",
+        [-CPIO_E_NAME] = "a name has no terminating NUL",
+    };
+    if (code == CPIO_END) {
+        return "not found";
+    }
+    if (code == CPIO_ENTRY) {
+        return "found";
+    }
+    return code < 0 && -code < (int)(sizeof(reasons) / sizeof(reasons[0])) ? reasons[-code] : "unknown result";
+}
+
 int cpio_find(const void *archive, size_t size, const char *name, cpio_entry_t *out)
 {
     size_t offset = 0;

@@ -41,5 +41,20 @@ check "malformed image refused" "$out" "kaal: client1: image client.elf refused:
 check "the others run" "$out" "crasher: restarted (generation 1), exiting cleanly"
 check "exit status 0 without the clients" "status $status" "status 0"
 
+# A boot archive larger than 1 MiB: a filler first, the system after it, all of it read.
+head -c $((3 << 19)) /dev/zero >"$work/cut/filler"
+"$mkcpio" "$work/big.cpio" "$work/cut/filler" "$system" "$images/serial.elf" "$images/timer.elf" \
+    "$images/crasher.elf" "$images/client.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/big.cpio" "$root" 2>&1)
+status=$?
+check "a large archive is read whole" "$out" "System 'demo': 5 components, 6 channels"
+check "its components run" "$out" "kaal: client2 exited with status 0"
+check "exit status 0 with a large archive" "status $status" "status 0"
+
+# A boot archive cut short is reported as such, not as a missing file.
+head -c 200 "$work/big.cpio" >"$work/short.cpio"
+out=$(KAAL_BOOT_ARCHIVE="$work/short.cpio" "$root" 2>&1)
+check "a cut archive is named so" "$out" "kaal: looking for demo.system: bad boot archive: a name or a file runs past the archive's end"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -76,11 +76,26 @@ static void malformed(void **state)
     assert_int_equal(cpio_find(ar, ar_len - 20, "timer.elf", &e), CPIO_E_TRUNCATED); /* trailer header cut */
 }
 
+/* Every result has words of its own: a cut archive is never reported as a missing file. */
+static void results_are_described(void **state)
+{
+    (void)state;
+    assert_string_equal(cpio_strerror(0), "not found");
+    assert_string_equal(cpio_strerror(CPIO_E_TRUNCATED), "the archive is cut short (a header runs past its end)");
+    for (int code = CPIO_E_NAME; code <= CPIO_E_TRUNCATED; code++) {
+        assert_string_not_equal(cpio_strerror(code), "not found");
+        assert_string_not_equal(cpio_strerror(code), "unknown result");
+    }
+    assert_string_equal(cpio_strerror(-99), "unknown result");
+    assert_string_equal(cpio_strerror(99), "unknown result");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(iterates_and_finds, build),
         cmocka_unit_test_setup(malformed, build),
+        cmocka_unit_test(results_are_described),
     };
     RUN_TESTS(tests, NULL, NULL);
 }
