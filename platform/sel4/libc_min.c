@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <kaal/rt.h>
 #include <sel4/sel4.h>
+#include "abort.h"
 
 void *memcpy(void *d, const void *s, size_t n);
 void *memmove(void *d, const void *s, size_t n);
@@ -50,11 +51,14 @@ int memcmp(const void *a, const void *b, size_t n)
 }
 
 /* libsel4's generated bitfield code asserts its field widths: a failed check
- * is reported and the thread stops. */
+ * is reported (once: printing may fail an assertion too), then the image
+ * stops the way its kind does (abort.h). */
 void __assert_fail(const char *expr, const char *file, int line, const char *func)
 {
-    rt_printf("%s:%d: %s: assertion '%s' failed\n", file, line, func, expr);
-    for (;;) {
-        seL4_TCB_Suspend(seL4_CapInitThreadTCB);
+    static int failing;
+    if (!failing) {
+        failing = 1;
+        rt_printf("%s:%d: %s: assertion '%s' failed\n", file, line, func, expr);
     }
+    image_abort();
 }

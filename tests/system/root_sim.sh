@@ -38,7 +38,7 @@ head -c 100 "$images/client.elf" >"$work/cut/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/cut.cpio" "$root" 2>&1)
 status=$?
 check "malformed image refused" "$out" "kaal: client1: image client.elf refused: program headers outside the file (64); not started"
-check "the others run" "$out" "crasher: restarted (generation 1), exiting cleanly"
+check "the others run" "$out" "crasher: restarted (generation 2), exiting cleanly"
 check "exit status 0 without the clients" "status $status" "status 0"
 
 # A boot archive larger than 1 MiB: a filler first, the system after it, all of it read.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <sel4/assert.h>
 
 typedef int8_t seL4_Int8;
 typedef int16_t seL4_Int16;
@@ -165,9 +166,14 @@ typedef struct seL4_MessageInfo {
     seL4_Uint64 words[1];
 } seL4_MessageInfo_t;
 
+/* As libsel4's generated code does, each constructor and setter asserts that its values fit their fields. */
 static inline seL4_MessageInfo_t seL4_MessageInfo_new(seL4_Uint64 label, seL4_Uint64 capsUnwrapped,
                                                       seL4_Uint64 extraCaps, seL4_Uint64 length)
 {
+    seL4_DebugAssert((label & ~0xfffffffffffffull) == 0);
+    seL4_DebugAssert((capsUnwrapped & ~0x7ull) == 0);
+    seL4_DebugAssert((extraCaps & ~0x3ull) == 0);
+    seL4_DebugAssert((length & ~0x7full) == 0);
     seL4_MessageInfo_t m;
     m.words[0] = ((label & 0xfffffffffffffull) << 12) | ((capsUnwrapped & 0x7) << 9) |
                  ((extraCaps & 0x3) << 7) | (length & 0x7f);
@@ -179,21 +185,25 @@ static inline seL4_Uint64 seL4_MessageInfo_get_extraCaps(seL4_MessageInfo_t m) {
 static inline seL4_Uint64 seL4_MessageInfo_get_length(seL4_MessageInfo_t m) { return m.words[0] & 0x7f; }
 static inline seL4_MessageInfo_t seL4_MessageInfo_set_label(seL4_MessageInfo_t m, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0xfffffffffffffull) == 0);
     m.words[0] = (m.words[0] & 0xfffull) | ((v & 0xfffffffffffffull) << 12);
     return m;
 }
 static inline seL4_MessageInfo_t seL4_MessageInfo_set_capsUnwrapped(seL4_MessageInfo_t m, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7ull) == 0);
     m.words[0] = (m.words[0] & ~(0x7ull << 9)) | ((v & 0x7) << 9);
     return m;
 }
 static inline seL4_MessageInfo_t seL4_MessageInfo_set_extraCaps(seL4_MessageInfo_t m, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3ull) == 0);
     m.words[0] = (m.words[0] & ~(0x3ull << 7)) | ((v & 0x3) << 7);
     return m;
 }
 static inline seL4_MessageInfo_t seL4_MessageInfo_set_length(seL4_MessageInfo_t m, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7full) == 0);
     m.words[0] = (m.words[0] & ~0x7full) | (v & 0x7f);
     return m;
 }
@@ -222,6 +232,7 @@ typedef struct seL4_CapRights {
 static inline seL4_CapRights_t seL4_CapRights_new(seL4_Uint64 grantReply, seL4_Uint64 grant,
                                                   seL4_Uint64 read, seL4_Uint64 write)
 {
+    seL4_DebugAssert(((grantReply | grant | read | write) & ~1ull) == 0);
     seL4_CapRights_t r;
     r.words[0] = ((grantReply & 1) << 3) | ((grant & 1) << 2) | ((read & 1) << 1) | (write & 1);
     return r;
@@ -248,6 +259,8 @@ typedef struct seL4_CNode_CapData {
 
 static inline seL4_CNode_CapData_t seL4_CNode_CapData_new(seL4_Uint64 guard, seL4_Uint64 guardSize)
 {
+    seL4_DebugAssert((guard & ~0x3ffffffffffffffull) == 0);
+    seL4_DebugAssert((guardSize & ~0x3full) == 0);
     seL4_CNode_CapData_t d;
     d.words[0] = ((guard & 0x3ffffffffffffffull) << 6) | (guardSize & 0x3f);
     return d;
