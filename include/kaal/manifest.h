@@ -23,13 +23,20 @@
 #define MANIFEST_MAX_MMIO 4    /* MMIO ranges per component */
 #define MANIFEST_IOAPIC_PINS 24
 #define MANIFEST_IOPORT_LAST 0xffff
+#define MANIFEST_MAX_RESTARTS 32 /* the most restarts a budget may allow in its window */
 
 /* Defaults for keys a component leaves out. */
 #define MANIFEST_DEFAULT_STACK 0x4000   /* 16K */
 #define MANIFEST_DEFAULT_MEMORY 0x40000 /* 256K */
 #define MANIFEST_DEFAULT_CHANNEL 0x1000 /* 4K */
+#define MANIFEST_DEFAULT_RESTARTS 5       /* restarts allowed ... */
+#define MANIFEST_DEFAULT_RESTART_MS 10000 /* ... within this window (10s) */
 
 typedef enum { FAULT_STOP, FAULT_RESTART } fault_policy_t;
+/* How long a component runs (`lifetime`): a service for as long as the system
+ * runs, a task until it is done. A system with tasks ends when they have all
+ * ended; one without ends when no component is left. */
+typedef enum { LIFETIME_SERVICE, LIFETIME_TASK } lifetime_t;
 /* A channel's endpoint (`endpoint send|grant`): the protocol's kaal_endpoint_t, by the manifest's names. */
 typedef enum {
     ENDPOINT_NONE = KAAL_ENDPOINT_NONE,
@@ -53,6 +60,10 @@ typedef struct manifest_component {
     unsigned priority;       /* 0..seL4_MaxPrio */
     seL4_Word stack, memory; /* bytes, whole 4K pages */
     fault_policy_t fault;
+    unsigned restarts;          /* under `fault restart`: at most this many restarts ... */
+    seL4_Word restart_window_ms; /* ... within any window of this many milliseconds; then it is stopped */
+    manifest_pos_t restarts_at;  /* the `restarts` key, if given */
+    lifetime_t lifetime;
     manifest_range_t ioports[MANIFEST_MAX_IOPORTS];
     seL4_Word irqs[MANIFEST_MAX_IRQS]; /* IOAPIC pins */
     manifest_pos_t irq_at[MANIFEST_MAX_IRQS];

@@ -165,6 +165,53 @@ static kaal_err_t value_word(parser_t *ps, char *buf, int is_name)
     return KAAL_OK;
 }
 
+/* Whether the len bytes at s are exactly the word w. */
+static int is_word(const char *s, size_t len, const char *w)
+{
+    size_t i = 0;
+    while (i < len && w[i] && s[i] == w[i]) {
+        i++;
+    }
+    return i == len && w[i] == '\0';
+}
+
+/* A duration: a number, then its unit (ms, s, min or h), with nothing between. Non-zero. */
+static kaal_err_t value_duration(parser_t *ps, seL4_Word *ms)
+{
+    static const struct {
+        const char *unit;
+        seL4_Word ms;
+    } units[] = {{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
+    token_t t = ps->tok;
+    if (t.kind != TOK_WORD) {
+        return unexpected(ps, "a duration");
+    }
+    size_t digits = 0;
+    while (digits < t.len && t.s[digits] >= '0' && t.s[digits] <= '9') {
+        digits++;
+    }
+    char got[40];
+    manifest_tok_describe(&t, got, sizeof(got));
+    for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        seL4_Word v = 0;
+        if (!is_word(t.s + digits, t.len - digits, units[i].unit)) {
+            continue;
+        }
+        num_t n = parse_number(t.s, digits, &v);
+        if (n == NUM_OK && v > ~(seL4_Word)0 / units[i].ms) {
+            n = NUM_TOO_BIG;
+        }
+        if (n != NUM_OK || v == 0) {
+            return n == NUM_TOO_BIG ? FAIL_AT(ps, t, "%s is too large", got)
+                                    : FAIL_AT(ps, t, "%s is not a non-zero duration", got);
+        }
+        *ms = v * units[i].ms;
+        next(ps);
+        return KAAL_OK;
+    }
+    return FAIL_AT(ps, t, "%s is not a duration (a number, then ms, s, min or h, like 10s)", got);
+}
+
 /* "first-last" or one port "first". */
 static kaal_err_t value_ioports(parser_t *ps, manifest_range_t *r)
 {
@@ -262,6 +309,38 @@ static kaal_err_t key_fault(parser_t *ps, const token_t *key)
     return err;
 }
 
+/* "N in DURATION": at most N restarts within any window of DURATION. */
+static kaal_err_t key_restarts(parser_t *ps, const token_t *key)
+{
+    manifest_component_t *c = ps->c;
+    token_t t = ps->tok;
+    seL4_Word n = 0;
+    kaal_err_t err = value_number(ps, &n);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    if (n == 0 || n > MANIFEST_MAX_RESTARTS) {
+        return FAIL_AT(ps, t, "restarts %lu is out of range (1 to %d; 'fault stop' for none)", (unsigned long)n,
+                       MANIFEST_MAX_RESTARTS);
+    }
+    if (!manifest_tok_is(&ps->tok, "in")) {
+        return unexpected(ps, "'in'");
+    }
+    next(ps);
+    c->restarts = (unsigned)n;
+    c->restarts_at = (manifest_pos_t){key->line, key->col};
+    return value_duration(ps, &c->restart_window_ms);
+}
+
+static kaal_err_t key_lifetime(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    int task = 0;
+    kaal_err_t err = value_either(ps, "service", "task", &task);
+    ps->c->lifetime = task ? LIFETIME_TASK : LIFETIME_SERVICE;
+    return err;
+}
+
 static kaal_err_t key_ioports(parser_t *ps, const token_t *key)
 {
     (void)key;
@@ -327,6 +406,8 @@ static const key_def_t component_keys[] = {
     {"stack", key_stack, 1, 0, 0},
     {"memory", key_memory, 1, 0, 0},
     {"fault", key_fault, 1, 0, 0},
+    {"restarts", key_restarts, 1, 0, 0},
+    {"lifetime", key_lifetime, 1, 0, 0},
     {"ioports", key_ioports, 0, MANIFEST_MAX_IOPORTS, offsetof(manifest_component_t, nioports)},
     {"irq", key_irq, 0, MANIFEST_MAX_IRQS, offsetof(manifest_component_t, nirqs)},
     {"mmio", key_mmio, 0, MANIFEST_MAX_MMIO, offsetof(manifest_component_t, nmmio)},
@@ -430,8 +511,12 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
         return FAIL_AT(ps, *decl, "more than %d components", MANIFEST_MAX_COMPONENTS);
     }
     manifest_component_t *c = ps->c = &m->components[m->ncomponents];
-    *c = (manifest_component_t){
-        .stack = MANIFEST_DEFAULT_STACK, .memory = MANIFEST_DEFAULT_MEMORY, .line = decl->line, .col = decl->col};
+    *c = (manifest_component_t){.stack = MANIFEST_DEFAULT_STACK,
+                                .memory = MANIFEST_DEFAULT_MEMORY,
+                                .restarts = MANIFEST_DEFAULT_RESTARTS,
+                                .restart_window_ms = MANIFEST_DEFAULT_RESTART_MS,
+                                .line = decl->line,
+                                .col = decl->col};
     token_t name = ps->tok;
     kaal_err_t err = value_word(ps, c->name, 1);
     if (err != KAAL_OK) {
@@ -450,6 +535,10 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
     }
     if (c->image[0] == '\0') {
         return FAIL_AT(ps, *decl, "component '%s' has no image", c->name);
+    }
+    if (c->restarts_at.line && c->fault != FAULT_RESTART) {
+        return manifest_fail(ps->err, ps->file, c->restarts_at.line, c->restarts_at.col,
+                             "component '%s': 'restarts' is a budget for 'fault restart'", c->name);
     }
     m->ncomponents++;
     return end_of_line(ps);

@@ -2,16 +2,17 @@
  * Running a system: build every component the description lists (a
  * component whose image is missing or refused is left out, and the rest
  * go on), connect the channels, start them, then serve the broker's
- * endpoint: exits and faults, with each component's fault policy. The
- * root task stops serving when every component without devices has ended;
- * drivers serve for as long as the system runs.
+ * endpoint: requests, exits and faults, with each component's fault policy
+ * and restart budget. The broker serves for as long as the system runs:
+ * until every task has ended, or, in a system without tasks, until no
+ * component is left. Then the services finish what they were woken for and
+ * are stopped, and everything comes back to the broker.
  */
 #include <kaal/cpio.h>
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
+#include "restart.h"
 #include "root.h"
-
-#define MAX_RESTARTS 3 /* a component that keeps faulting is stopped after this many restarts */
 
 typedef struct system {
     broker_t *b;
@@ -22,7 +23,8 @@ typedef struct system {
     component_t comps[MANIFEST_MAX_COMPONENTS];
     channel_t chans[MANIFEST_MAX_CHANNELS];
     uint8_t connected[MANIFEST_MAX_CHANNELS];
-    unsigned restarts[MANIFEST_MAX_COMPONENTS];
+    restart_log_t restarts[MANIFEST_MAX_COMPONENTS];
+    seL4_Word used0, slots0; /* the broker's used bytes and free slots before the first component */
 } system_t;
 
 static system_t sys;
@@ -33,9 +35,9 @@ static const char *state_name(component_state_t s)
     return names[s];
 }
 
-static int has_devices(const manifest_component_t *d)
+static int alive(const component_t *c)
 {
-    return d->nioports || d->nirqs || d->nmmio;
+    return c->state == COMPONENT_BUILT || c->state == COMPONENT_RUNNING;
 }
 
 /* Builds component i; its badge (and info id) is i + 1, so no badge is 0. */
@@ -154,7 +156,6 @@ static void restart(system_t *s, unsigned i)
 {
     component_t *c = &s->comps[i];
     reclaim(s, c, COMPONENT_NONE);
-    s->restarts[i]++;
     c->generation++;
     if (build_one(s, i) != KAAL_OK) {
         c->state = COMPONENT_STOPPED;
@@ -171,22 +172,40 @@ static void on_fault(system_t *s, unsigned i, seL4_MessageInfo_t info)
     char what[160];
     root_fault_describe(info, what, sizeof(what));
     rt_printf("kaal: %s faulted: %s\n", c->desc->name, what);
-    if (c->desc->fault == FAULT_RESTART && s->restarts[i] < MAX_RESTARTS) {
-        restart(s, i);
-    } else {
-        rt_printf("kaal: %s stopped (%s)\n", c->desc->name,
-                  c->desc->fault == FAULT_RESTART ? "too many restarts" : "its fault policy is stop");
+    const manifest_component_t *d = c->desc;
+    if (d->fault != FAULT_RESTART) {
+        rt_printf("kaal: %s stopped (its fault policy is stop)\n", d->name);
         reclaim(s, c, COMPONENT_STOPPED);
+    } else if (!restart_allowed(&s->restarts[i], d->restarts, d->restart_window_ms, root_now_ms())) {
+        rt_printf("kaal: %s stopped: one more restart would pass its budget of %u within %lu ms\n", d->name,
+                  d->restarts, (unsigned long)d->restart_window_ms);
+        reclaim(s, c, COMPONENT_STOPPED);
+    } else {
+        restart(s, i);
     }
 }
 
-static unsigned clients_running(const system_t *s)
+static int has_tasks(const manifest_t *m)
 {
-    unsigned n = 0;
-    for (unsigned i = 0; i < s->m->ncomponents; i++) {
-        n += s->comps[i].state == COMPONENT_RUNNING && !has_devices(&s->m->components[i]);
+    for (unsigned i = 0; i < m->ncomponents; i++) {
+        if (m->components[i].lifetime == LIFETIME_TASK) {
+            return 1;
+        }
     }
-    return n;
+    return 0;
+}
+
+/* Whether the run is over: every task has ended, or, in a system without tasks, every component. */
+static int ended(const system_t *s)
+{
+    unsigned tasks = 0, live = 0, live_tasks = 0;
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        int task = s->m->components[i].lifetime == LIFETIME_TASK, a = alive(&s->comps[i]);
+        tasks += task;
+        live += a;
+        live_tasks += task && a;
+    }
+    return tasks ? live_tasks == 0 : live == 0;
 }
 
 /* One message on the broker's endpoint; whether it is answered (a fault or
@@ -212,18 +231,65 @@ static int handle(system_t *s, seL4_Word badge, seL4_MessageInfo_t info, seL4_Me
 }
 
 /* Requests are answered with ReplyRecv: the reply and the wait for the next
- * message are one system call. */
+ * message are one system call. Every component is served, services too,
+ * until the run is over. */
 static void serve(system_t *s)
 {
+    if (ended(s)) {
+        return;
+    }
     seL4_Word badge;
     seL4_MessageInfo_t info = seL4_Recv(s->ep.cap, &badge), answer;
-    while (clients_running(s) > 0) {
+    for (;;) {
+        int answered = handle(s, badge, info, &answer);
+        if (ended(s)) {
+            if (answered) {
+                seL4_Reply(answer);
+            }
+            return;
+        }
+        info = answered ? seL4_ReplyRecv(s->ep.cap, answer, &badge) : seL4_Recv(s->ep.cap, &badge);
+    }
+}
+
+/* The run is over. What the services were woken for (the last lines of
+ * output, a peer gone) they finish first: the root task steps down below
+ * every component and serves what is still asked until nothing is (a
+ * badge of 0: no component's, so no message). Then the services stop. */
+static void finish(system_t *s)
+{
+    seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0);
+    for (;;) {
+        seL4_Yield(); /* components at priority 0 go first too */
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = seL4_NBRecv(s->ep.cap, &badge), answer;
+        if (badge == 0) {
+            break;
+        }
         if (handle(s, badge, info, &answer)) {
-            info = seL4_ReplyRecv(s->ep.cap, answer, &badge);
-        } else if (clients_running(s) > 0) {
-            info = seL4_Recv(s->ep.cap, &badge);
+            seL4_Reply(answer);
         }
     }
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        if (alive(&s->comps[i])) {
+            rt_printf("kaal: %s stopped: the system has ended\n", s->comps[i].desc->name);
+            reclaim(s, &s->comps[i], COMPONENT_STOPPED);
+        }
+    }
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        if (s->connected[k]) {
+            channel_destroy(s->b, &s->chans[k]);
+            s->connected[k] = 0;
+        }
+    }
+}
+
+/* Merged again, the broker holds exactly what it held before the first component. */
+static int all_back(system_t *s)
+{
+    untyped_coalesce(&s->b->mem);
+    untyped_coalesce(&s->b->devmem);
+    return s->b->mem.used_bytes == s->used0 && cspace_free_count(&s->b->slots) == s->slots0;
 }
 
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size)
@@ -234,6 +300,9 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
         rt_printf("kaal: no memory for the broker's endpoint\n");
         return 1;
     }
+    untyped_coalesce(&b->mem);
+    s->used0 = b->mem.used_bytes;
+    s->slots0 = cspace_free_count(&b->slots);
     for (unsigned i = 0; i < m->ncomponents; i++) {
         build_one(s, i);
     }
@@ -245,10 +314,13 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     }
     print_table(s);
     serve(s);
-    rt_printf("kaal: every component without devices has ended; the drivers keep running\n");
-    /* The root task steps down below every component: what the drivers were
-     * woken for (a peer gone, say) they finish before the last report. */
-    seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0);
+    rt_printf("kaal: %s; the services finish and stop\n",
+              has_tasks(m) ? "every task has ended" : "no component is left");
+    finish(s);
+    int back = all_back(s);
     print_table(s);
-    return 0;
+    rt_printf("kaal: the system has ended; %s\n",
+              back ? "every byte and slot it held is back with the broker (accounting exact)"
+                   : "ACCOUNTING MISMATCH: the broker did not get back all it gave out");
+    return back ? 0 : 1;
 }

@@ -2,9 +2,17 @@
  * thread, with the boot archive read from the build directory. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <kaal/rt.h>
 #include <sel4/sim.h>
 #include "root.h"
+
+uint64_t root_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
 
 /* The whole file, whatever its size (on seL4 the archive is linked into the image). */
 static char *read_archive(const char *path, size_t *size)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sel4/sel4.h>
 #include <kaal/broker.h>
 #include <kaal/manifest.h>
@@ -12,12 +13,17 @@ int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size)
 /* Parses, checks and lists the system description from the boot archive; NULL if it cannot start. */
 const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size);
 
-/* Builds and starts the system's components, then serves them until every
- * component without devices has ended; returns the root task's status. */
+/* Builds and starts the system's components, then serves them until the
+ * system ends (its tasks have ended, or no component is left), stops its
+ * services and checks that everything came back; returns the root task's
+ * status (0, or 1 if the broker's accounting is off). */
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size);
 
 /* Checks memory and devices with the broker's own means; 0 if all is well. */
 int root_devices_check(broker_t *b);
+
+/* Milliseconds since some fixed moment, for restart budgets (each platform's main defines it). */
+uint64_t root_now_ms(void);
 
 /* One line describing a fault message (the label and message registers just received). */
 void root_fault_describe(seL4_MessageInfo_t info, char *buf, size_t size);

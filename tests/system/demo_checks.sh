@@ -48,5 +48,7 @@ check_demo() { # output
     check "the crasher is restarted again" "$1" "crasher: restarted (generation 2), exiting cleanly"
     check "reclaimed exactly" "$1" "broker slots back (accounting exact)"
     refute "no accounting mismatch" "$1" "ACCOUNTING MISMATCH"
-    check "the system ends" "$1" "kaal: every component without devices has ended; the drivers keep running"
+    check "the system ends with its tasks" "$1" "kaal: every task has ended; the services finish and stop"
+    check "the services are stopped" "$1" "kaal: serial stopped: the system has ended"
+    check "everything comes back" "$1" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
 }

@@ -25,7 +25,7 @@ sed 's/irq       2 /irq       4 /' "$system" >"$work/demo.system"
 "$mkcpio" "$work/bad.cpio" "$work/demo.system"
 out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
 status=$?
-check "impossible grant refused" "$out" "demo.system:22:15: component 'timer': irq 4 is also given to 'serial' at line 13"
+check "impossible grant refused" "$out" "demo.system:24:15: component 'timer': irq 4 is also given to 'serial' at line 15"
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
 
@@ -55,6 +55,36 @@ check "exit status 0 with a large archive" "status $status" "status 0"
 head -c 200 "$work/big.cpio" >"$work/short.cpio"
 out=$(KAAL_BOOT_ARCHIVE="$work/short.cpio" "$root" 2>&1)
 check "a cut archive is named so" "$out" "kaal: looking for demo.system: bad boot archive: a name or a file runs past the archive's end"
+
+# A service's request after the tasks have gone: a system without tasks runs, and is
+# served, until no component is left. The driver (it has a device grant) runs last.
+mkdir -p "$work/late"
+cat >"$work/late/demo.system" <<'END'
+system late
+component first  { image probe.elf
+                   priority 100 }
+component driver { image probe.elf
+                   priority 50
+                   ioports 0x70-0x71 }
+END
+"$mkcpio" "$work/late.cpio" "$work/late/demo.system" "$images/probe.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/late.cpio" timeout 20 "$root" 2>&1)
+status=$?
+check "the first component ends" "$out" "kaal: first exited with status 0"
+check "a driver is served after the others have gone" "$out" "kaal: driver exited with status 0"
+check "a system without tasks ends when none is left" "$out" "kaal: no component is left; the services finish and stop"
+check "exit status 0 with no component left" "status $status" "status 0"
+
+# A restart budget: the crasher faults twice; with room for one restart it is stopped at the second.
+sed 's/restarts  3 in 10s /restarts  1 in 1min /' "$system" >"$work/budget.system"
+mkdir -p "$work/budget" && cp "$work/budget.system" "$work/budget/demo.system"
+"$mkcpio" "$work/budget.cpio" "$work/budget/demo.system" "$images/serial.elf" "$images/timer.elf" \
+    "$images/crasher.elf" "$images/client.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/budget.cpio" timeout 20 "$root" 2>&1)
+check "the budget's restart" "$out" "crasher: restarted (generation 1); making a message of 128 words"
+check "past its budget it is stopped" "$out" "kaal: crasher stopped: one more restart would pass its budget of 1 within 60000 ms"
+refute "no restart past the budget" "$out" "crasher: restarted (generation 2)"
+check "the rest goes on" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

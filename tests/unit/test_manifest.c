@@ -400,7 +400,7 @@ static void once_only_keys_given_twice(void **state)
     (void)state;
     static const char *const lines[][2] = {
         {"image", "image b.elf"}, {"priority", "priority 1"}, {"stack", "stack 4K"},
-        {"memory", "memory 4K"},  {"fault", "fault stop"},
+        {"memory", "memory 4K"},  {"fault", "fault stop"}, {"lifetime", "lifetime task"},
     };
     for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
         char text[200], msg[100];
@@ -515,6 +515,57 @@ static void fault_policies(void **state)
     expect_error(A " fault Restart\n}\n", 3, 8, "expected 'restart' or 'stop', found 'Restart'");
     parses(A " fault restart\n}\n");
     assert_int_equal(m.components[0].fault, FAULT_RESTART);
+}
+
+/* A restart budget: at most N restarts within any window of a duration, for 'fault restart' only. */
+static void restart_budgets(void **state)
+{
+    (void)state;
+    parses(A " fault restart\n}\n");
+    assert_int_equal(m.components[0].restarts, MANIFEST_DEFAULT_RESTARTS);
+    assert_int_equal(m.components[0].restart_window_ms, MANIFEST_DEFAULT_RESTART_MS);
+    parses(A " fault restart\n restarts 3 in 1min\n}\n");
+    assert_int_equal(m.components[0].restarts, 3);
+    assert_int_equal(m.components[0].restart_window_ms, 60000);
+    static const struct {
+        const char *value;
+        seL4_Word ms;
+    } durations[] = {{"250ms", 250}, {"10s", 10000}, {"2min", 120000}, {"24h", 86400000}};
+    for (unsigned i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+        char text[128];
+        snprintf(text, sizeof(text), A " restarts 32 in %s\n fault restart\n}\n", durations[i].value);
+        parses(text);
+        assert_int_equal(m.components[0].restart_window_ms, durations[i].ms);
+        assert_int_equal(m.components[0].restarts, 32);
+    }
+    expect_error(A " fault restart\n restarts 0 in 1s\n}\n", 4, 11,
+                 "restarts 0 is out of range (1 to 32; 'fault stop' for none)");
+    expect_error(A " fault restart\n restarts 33 in 1s\n}\n", 4, 11,
+                 "restarts 33 is out of range (1 to 32; 'fault stop' for none)");
+    expect_error(A " fault restart\n restarts 3 per 1s\n}\n", 4, 13, "expected 'in', found 'per'");
+    expect_error(A " fault restart\n restarts 3 in\n}\n", 4, 15, "expected a duration, found end of line");
+    expect_error(A " fault restart\n restarts 3 in 10\n}\n", 4, 16,
+                 "'10' is not a duration (a number, then ms, s, min or h, like 10s)");
+    expect_error(A " fault restart\n restarts 3 in 10sec\n}\n", 4, 16,
+                 "'10sec' is not a duration (a number, then ms, s, min or h, like 10s)");
+    expect_error(A " fault restart\n restarts 3 in 0s\n}\n", 4, 16, "'0s' is not a non-zero duration");
+    expect_error(A " fault restart\n restarts 3 in s\n}\n", 4, 16, "'s' is not a non-zero duration");
+    expect_error(A " fault restart\n restarts 3 in 99999999999999999h\n}\n", 4, 16,
+                 "'99999999999999999h' is too large");
+    expect_error(A " restarts 3 in 1s\n}\n", 3, 2, "component 'a': 'restarts' is a budget for 'fault restart'");
+    expect_error(A " restarts 3 in 1s\n fault stop\n}\n", 3, 2,
+                 "component 'a': 'restarts' is a budget for 'fault restart'");
+}
+
+static void lifetimes(void **state)
+{
+    (void)state;
+    parses(A "}\n" B " lifetime task\n}\n");
+    assert_int_equal(m.components[0].lifetime, LIFETIME_SERVICE);
+    assert_int_equal(m.components[1].lifetime, LIFETIME_TASK);
+    parses(A " lifetime service\n}\n");
+    assert_int_equal(m.components[0].lifetime, LIFETIME_SERVICE);
+    expect_error(A " lifetime forever\n}\n", 3, 11, "expected 'service' or 'task', found 'forever'");
 }
 
 static void channel_endpoints(void **state)
@@ -765,6 +816,8 @@ int main(void)
         cmocka_unit_test(ioports_ranges),
         cmocka_unit_test(irq_pins),
         cmocka_unit_test(fault_policies),
+        cmocka_unit_test(restart_budgets),
+        cmocka_unit_test(lifetimes),
         cmocka_unit_test(mmio_ranges),
         cmocka_unit_test(component_without_image),
         cmocka_unit_test(duplicate_component_names),
