@@ -4,6 +4,7 @@
 # More:
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench             benchmarks, printed as JSON lines (QEMU boot time too with SEL4_PREFIX)
+#   make fuzz              each fuzz harness under libFuzzer for FUZZ_SECONDS (default 60)
 #   make qemu / make qemu-test SEL4_PREFIX=<seL4 install prefix>   the real kernel under QEMU
 
 SANITIZE ?= 0
@@ -12,7 +13,11 @@ SHELL := /bin/bash
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 CMAKE_FLAGS := -DSANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF)
 
-.PHONY: all deps build run test bench clean qemu qemu-test qemu-build
+.PHONY: all deps build run test bench clean qemu qemu-test qemu-build fuzz
+
+# The fuzz build: clang, libFuzzer, ASan and UBSan (tests/fuzz/README.md).
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 60
 
 # The real-seL4 build: images for the kernel in SEL4_PREFIX (docs/sel4.md).
 SEL4_BUILD := build-sel4
@@ -75,5 +80,12 @@ qemu-test: qemu-build build
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
 endif
 
+# Each harness for FUZZ_SECONDS; `make test` replays their corpora and past findings without fuzzing.
+fuzz:
+	@scripts/deps.sh fuzz
+	cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" -DCMAKE_C_COMPILER=clang -DSANITIZE=ON -DKAAL_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) --parallel --target fuzzers
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf build build-sanitize $(SEL4_BUILD)
+	rm -rf build build-sanitize $(SEL4_BUILD) $(FUZZ_BUILD)

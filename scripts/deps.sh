@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the Debian packages a make target needs. As root it installs what is
 # missing; otherwise it prints the exact apt-get line and fails.
-# Usage: scripts/deps.sh host|qemu
+# Usage: scripts/deps.sh host|qemu|fuzz
 set -euo pipefail
 
 need=()
@@ -21,10 +21,22 @@ check_qemu() {
     have_cmd objcopy || need+=(binutils)
 }
 
+# libFuzzer comes with clang's runtime libraries (Debian: libclang-rt-<version>-dev).
+check_fuzz() {
+    check_host
+    if have_cmd clang; then
+        have_file "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a" ||
+            need+=("libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev")
+    else
+        need+=(clang libclang-rt-14-dev)
+    fi
+}
+
 case "${1:-host}" in
 host) check_host ;;
 qemu) check_qemu ;;
-*) echo "usage: $0 host|qemu" >&2; exit 2 ;;
+fuzz) check_fuzz ;;
+*) echo "usage: $0 host|qemu|fuzz" >&2; exit 2 ;;
 esac
 
 [ ${#need[@]} -eq 0 ] && exit 0
