@@ -168,6 +168,12 @@ static void *host_thread(void *arg)
     tcb_t *t = arg;
     pthread_mutex_lock(&ksim.lock);
     while (ksim.cur != t) {
+        if (t->destroyed) { /* destroyed before it ever ran: as in sched_wait_turn, it frees its TCB and ends */
+            pthread_cond_destroy(&t->cv);
+            free(t);
+            pthread_mutex_unlock(&ksim.lock);
+            return NULL;
+        }
         pthread_cond_wait(&t->cv, &ksim.lock);
     }
     sim_self = t;
