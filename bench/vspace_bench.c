@@ -30,7 +30,7 @@ static int run_case(broker_t *b, seL4_CPtr frame, uint64_t (*now)(void), const c
     for (int k = 0; k < BATCHES; k++) {
         uint64_t t0 = now();
         for (int i = 0; i < PAIRS; i++) {
-            if (vspace_map(&b->vspace, frame, VADDR, seL4_PageBits, seL4_ReadWrite, 0) != KAAL_OK ||
+            if (vspace_map(&b->vspace, frame, VADDR, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT) != KAAL_OK ||
                 vspace_unmap(&b->vspace, frame, VADDR, seL4_PageBits) != KAAL_OK) {
                 rt_printf("bench: map/unmap failed\n");
                 return 1;
@@ -55,7 +55,7 @@ int vspace_bench_run(broker_t *b, uint64_t (*now)(void), const char *platform, c
         return 1;
     }
     int bad = run_case(b, frame.cap, now, platform, unit, "fresh", 7 + 4);
-    bad |= vspace_map(&b->vspace, neighbour.cap, NEIGHBOUR, seL4_PageBits, seL4_ReadWrite, 0) != KAAL_OK;
+    bad |= vspace_map(&b->vspace, neighbour.cap, NEIGHBOUR, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT) != KAAL_OK;
     bad |= run_case(b, frame.cap, now, platform, unit, "populated", 1 + 1);
     bad |= vspace_unmap(&b->vspace, neighbour.cap, NEIGHBOUR, seL4_PageBits) != KAAL_OK;
     bad |= untyped_free(&b->mem, &frame) != KAAL_OK || untyped_free(&b->mem, &neighbour) != KAAL_OK;

@@ -21,7 +21,6 @@
 #define MANIFEST_MAX_IOPORTS 4 /* IO port ranges per component */
 #define MANIFEST_MAX_IRQS 4    /* IRQ pins per component */
 #define MANIFEST_MAX_MMIO 4    /* MMIO ranges per component */
-#define MANIFEST_IOAPIC_PINS 24
 #define MANIFEST_IOPORT_LAST 0xffff
 #define MANIFEST_MAX_RESTARTS 32 /* the most restarts a budget may allow in its window */
 
@@ -65,7 +64,7 @@ typedef struct manifest_component {
     manifest_pos_t restarts_at;  /* the `restarts` key, if given */
     lifetime_t lifetime;
     manifest_range_t ioports[MANIFEST_MAX_IOPORTS];
-    seL4_Word irqs[MANIFEST_MAX_IRQS]; /* IOAPIC pins */
+    seL4_Word irqs[MANIFEST_MAX_IRQS]; /* interrupts: IOAPIC pins on x86_64 (include/kaal/arch.h) */
     manifest_pos_t irq_at[MANIFEST_MAX_IRQS];
     manifest_range_t mmio[MANIFEST_MAX_MMIO]; /* physical, page aligned, inclusive */
     unsigned nioports, nirqs, nmmio;

@@ -1,5 +1,6 @@
 /*
- * The VSpace manager: one x86_64 address space (a PML4 with an ASID). It
+ * The VSpace manager: one address space (its root with an ASID; the paging
+ * levels are the architecture's, include/kaal/arch.h). It
  * reserves virtual ranges, maps and unmaps 4 KiB and 2 MiB frames in them,
  * allocates the paging structures a mapping needs from the untyped
  * allocator, charged to the owner's quota where it has one (a mapping that
@@ -13,6 +14,7 @@
 
 #include <stdint.h>
 #include <sel4/sel4.h>
+#include <kaal/arch.h>
 #include <kaal/err.h>
 #include <kaal/untyped.h>
 
@@ -20,12 +22,12 @@
 #define VSPACE_MAX_RESERVATIONS 32u
 
 typedef struct vs_table {
-    kaal_obj_t obj;      /* the PDPT, PD or PT */
+    kaal_obj_t obj;      /* the table (x86_64: PDPT, PD or PT) */
     seL4_Word base;      /* first virtual address it covers */
     int16_t parent;      /* index of the table above, -1 under the PML4 */
     uint16_t used;       /* entries in use: tables below and pages */
-    uint8_t level;       /* 3 PDPT, 2 PD, 1 PT; 0: slot free */
-    uint64_t pages[8];   /* entries that map a page (512 bits) */
+    uint8_t level;       /* 1 (maps 4 KiB pages) .. ARCH_LEVELS (under the root); 0: slot free */
+    uint64_t pages[(1u << ARCH_INDEX_BITS) / 64]; /* entries that map a page, a bit each */
 } vs_table_t;
 
 typedef struct vs_range {
@@ -33,7 +35,7 @@ typedef struct vs_range {
 } vs_range_t;
 
 typedef struct vspace {
-    seL4_CPtr root;          /* the PML4 cap, with an ASID */
+    seL4_CPtr root;          /* the cap to its root (x86_64: the PML4), with an ASID */
     untyped_alloc_t *mem;    /* paging structures come from here */
     untyped_quota_t *quota;  /* and are charged to this; NULL: no budget (the broker's own) */
     seL4_Word invocations;   /* kernel invocations the manager made itself */
@@ -49,9 +51,10 @@ void vspace_destroy(vspace_t *vs);
 /* Reserves [vaddr, vaddr + size): page aligned, below the user top, free of other reservations. */
 kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size);
 kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr);
-/* Maps a frame cap of 2^size_bits bytes (12 or 21) at vaddr, inside a reservation. */
+/* Maps a frame cap of 2^size_bits bytes (12 or 21) at vaddr, inside a reservation, with kaal's
+ * attributes (ARCH_MAP_UNCACHED, ARCH_MAP_EXECUTABLE; ARCH_MAP_DEFAULT: cached, not for code). */
 kaal_err_t vspace_map(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits, seL4_CapRights_t rights,
-                      seL4_X86_VMAttributes attr);
+                      unsigned attrs);
 /* Unmaps the frame mapped at vaddr (the same cap that was mapped), freeing empty paging structures. */
 kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits);
 /* Whether a page of 2^size_bits is mapped at vaddr. */

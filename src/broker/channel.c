@@ -23,7 +23,7 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpo
         return KAAL_E_INVAL;
     }
     for (unsigned i = 0; i < size / PAGE; i++) {
-        kaal_err_t err = untyped_alloc(&b->mem, seL4_X86_4K, 0, &ch->frames[i]);
+        kaal_err_t err = untyped_alloc(&b->mem, kaal_arch.page_object, 0, &ch->frames[i]);
         if (err != KAAL_OK) {
             channel_destroy(b, ch);
             return err;

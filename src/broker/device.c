@@ -1,4 +1,5 @@
 /* Devices: IO ports and interrupts from the kernel's control caps, MMIO from device untypeds. */
+#include <kaal/arch.h>
 #include <kaal/device.h>
 #include <kaal/rt.h>
 
@@ -10,21 +11,20 @@ kaal_err_t device_ioport(broker_t *b, seL4_Word first, seL4_Word last, seL4_CPtr
     if (err != KAAL_OK) {
         return err;
     }
-    if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, b->slots.root, *cap, b->slots.depth)) {
+    if (arch_issue_ioports(first, last, b->slots.root, *cap, b->slots.depth) != seL4_NoError) {
         cspace_slot_free(&b->slots, *cap);
         return KAAL_E_KERNEL;
     }
     return KAAL_OK;
 }
 
-kaal_err_t device_irq_ioapic(broker_t *b, seL4_Word pin, seL4_Word vector, seL4_CPtr ntfn, seL4_CPtr *handler)
+kaal_err_t device_irq(broker_t *b, seL4_Word irq, seL4_CPtr ntfn, seL4_CPtr *handler)
 {
     kaal_err_t err = cspace_slot_alloc(&b->slots, handler);
     if (err != KAAL_OK) {
         return err;
     }
-    seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, b->slots.root, *handler, b->slots.depth, 0, pin, 0,
-                                             0, vector);
+    seL4_Error e = arch_issue_irq(irq, b->slots.root, *handler, b->slots.depth);
     if (e == seL4_NoError) {
         e = seL4_IRQHandler_SetNotification(*handler, ntfn);
         if (e != seL4_NoError) {
@@ -51,10 +51,10 @@ kaal_err_t device_mmio_map(broker_t *b, vspace_t *vs, seL4_Word paddr, seL4_Word
         return KAAL_E_NO_DEVICE;
     }
     for (seL4_Word i = 0; i < n; i++) {
-        kaal_err_t err = untyped_alloc_at(&b->devmem, seL4_X86_4K, 0, first + (i << seL4_PageBits), &frames[i]);
+        kaal_err_t err = untyped_alloc_at(&b->devmem, kaal_arch.page_object, 0, first + (i << seL4_PageBits), &frames[i]);
         if (err == KAAL_OK) {
             err = vspace_map(vs, frames[i].cap, vaddr + (i << seL4_PageBits), seL4_PageBits, seL4_ReadWrite,
-                             seL4_X86_CacheDisabled);
+                             ARCH_MAP_UNCACHED);
             if (err != KAAL_OK) {
                 untyped_free(&b->devmem, &frames[i]);
             }

@@ -1,14 +1,14 @@
 /* ELF64 parsing for component images: every field checked before use. */
+#include <kaal/arch.h>
 #include <kaal/elf.h>
 #include <kaal/rt.h>
 
 #define PAGE_SIZE 0x1000ul
-#define USER_TOP 0x7ffffffff000ul /* seL4_UserTop */
 #define EHDR_SIZE 64u
 #define PHDR_SIZE 56u
 #define PT_LOAD 1u
 #define ET_EXEC 2u
-#define EM_X86_64 62u
+#define E_MACHINE 18u /* the header's e_machine: the architecture's (kaal_arch.elf_machine) */
 
 static uint64_t le(const uint8_t *p, unsigned n)
 {
@@ -54,7 +54,6 @@ static kaal_err_t check_header(const uint8_t *d, size_t size, elf_problem_t *why
         {5, 1, 1, "not little-endian"},
         {6, 1, 1, "unknown ELF version"},
         {16, 2, ET_EXEC, "not an executable (ET_EXEC)"},
-        {18, 2, EM_X86_64, "not for x86_64"},
         {54, 2, PHDR_SIZE, "program header size is not 56"},
     };
     for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -63,7 +62,8 @@ static kaal_err_t check_header(const uint8_t *d, size_t size, elf_problem_t *why
             return refuse(why, fields[i].reason, v);
         }
     }
-    return KAAL_OK;
+    uint64_t machine = le(d + E_MACHINE, 2);
+    return machine == kaal_arch.elf_machine ? KAAL_OK : refuse(why, kaal_arch.elf_mismatch, machine);
 }
 
 static kaal_err_t check_segment(const elf_segment_t *s, uint64_t align, size_t size, unsigned i, elf_problem_t *why)
@@ -75,7 +75,7 @@ static kaal_err_t check_segment(const elf_segment_t *s, uint64_t align, size_t s
         return refuse(why, "segment's file size exceeds its memory size", i);
     }
     seL4_Word end;
-    if (s->vaddr < PAGE_SIZE || s->memsz == 0 || !rt_range_end(s->vaddr, s->memsz, &end) || end > USER_TOP) {
+    if (s->vaddr < PAGE_SIZE || s->memsz == 0 || !rt_range_end(s->vaddr, s->memsz, &end) || end > kaal_arch.user_top) {
         return refuse(why, "segment outside the user address range", i);
     }
     if (align & (align - 1)) {

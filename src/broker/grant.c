@@ -7,6 +7,7 @@
  * component's copy and every copy it made of it), the IRQ given back to the
  * kernel. spawn_destroy() releases whatever is left.
  */
+#include <kaal/arch.h>
 #include <kaal/device.h>
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
@@ -150,10 +151,9 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
     err = vspace_reserve(&c->vs, vaddr, size);
     for (seL4_Word i = 0; err == KAAL_OK && i < n; i++) {
         kaal_obj_t *f = &c->grant_frames[first + i];
-        err = spawn_alloc(b, c, seL4_X86_4K, 0, f);
+        err = spawn_alloc(b, c, kaal_arch.page_object, 0, f);
         if (err == KAAL_OK) {
-            err = vspace_map(&c->vs, f->cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
-                             seL4_X86_Default_VMAttributes);
+            err = vspace_map(&c->vs, f->cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
             if (err != KAAL_OK) {
                 spawn_free(b, c, f);
             }
@@ -250,7 +250,7 @@ static int irq_granted(const manifest_component_t *d, seL4_Word pin)
  * the vector is the pin. */
 kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot, seL4_Word *bit)
 {
-    if (pin >= MANIFEST_IOAPIC_PINS) {
+    if (pin >= kaal_arch.irqs) {
         return KAAL_E_INVAL;
     }
     if (!irq_granted(c->desc, pin)) {
@@ -279,7 +279,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
     }
     if (err == KAAL_OK) {
         c->invocations += 2;
-        err = device_irq_ioapic(b, pin, pin, g->signal, &g->original);
+        err = device_irq(b, pin, g->signal, &g->original);
         if (err == KAAL_E_KERNEL) {
             err = KAAL_E_BUSY; /* the kernel hands out a handler once */
         }
@@ -375,8 +375,7 @@ static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, gra
             f->cap = 0;
             return KAAL_E_KERNEL;
         }
-        err = vspace_map(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
-                         seL4_X86_Default_VMAttributes);
+        err = vspace_map(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     return err;
 }

@@ -3,6 +3,7 @@
  * the keys of their blocks, and their values. Every error is reported at the
  * token it is about; on any error the result is zeroed.
  */
+#include <kaal/arch.h>
 #include <kaal/manifest.h>
 #include <kaal/rt.h>
 #include "manifest_internal.h"
@@ -343,7 +344,9 @@ static kaal_err_t key_lifetime(parser_t *ps, const token_t *key)
 
 static kaal_err_t key_ioports(parser_t *ps, const token_t *key)
 {
-    (void)key;
+    if (!kaal_arch.has_ioports) {
+        return FAIL_AT(ps, *key, "'ioports' are x86's: %s has none", kaal_arch.name);
+    }
     return value_ioports(ps, &ps->c->ioports[ps->c->nioports++]);
 }
 
@@ -353,8 +356,9 @@ static kaal_err_t key_irq(parser_t *ps, const token_t *key)
     token_t t = ps->tok;
     seL4_Word pin = 0;
     kaal_err_t err = value_number(ps, &pin);
-    if (err == KAAL_OK && pin >= MANIFEST_IOAPIC_PINS) {
-        return FAIL_AT(ps, t, "irq %lu is not an IOAPIC pin (0 to %d)", (unsigned long)pin, MANIFEST_IOAPIC_PINS - 1);
+    if (err == KAAL_OK && pin >= kaal_arch.irqs) {
+        return FAIL_AT(ps, t, "irq %lu is not an %s (0 to %lu)", (unsigned long)pin, kaal_arch.irq_name,
+                       (unsigned long)kaal_arch.irqs - 1);
     }
     (void)key;
     c->irqs[c->nirqs] = pin;

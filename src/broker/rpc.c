@@ -5,6 +5,7 @@
  * are checked before any argument is read, and every refusal is a reply
  * with an error, so the broker goes on serving.
  */
+#include <kaal/arch.h>
 #include <kaal/spawn.h>
 
 /* The message registers each request carries, by label (0: no such request). */
@@ -34,8 +35,9 @@ seL4_MessageInfo_t rpc_serve(broker_t *b, component_t *c, seL4_MessageInfo_t inf
 {
     seL4_Word label = seL4_MessageInfo_get_label(info), len = seL4_MessageInfo_get_length(info);
     if (label >= KAAL_RPC_LABELS || request_length[label] == 0 || len != request_length[label] ||
-        seL4_MessageInfo_get_extraCaps(info) != 0 || seL4_MessageInfo_get_capsUnwrapped(info) != 0) {
-        return reply(KAAL_E_PROTOCOL, 0);
+        seL4_MessageInfo_get_extraCaps(info) != 0 || seL4_MessageInfo_get_capsUnwrapped(info) != 0 ||
+        (label == KAAL_RPC_IOPORTS && !kaal_arch.has_ioports)) {
+        return reply(KAAL_E_PROTOCOL, 0); /* IO ports are x86's: elsewhere there is no such request */
     }
     seL4_Word a0 = seL4_GetMR(0), a1 = seL4_GetMR(1), a2 = seL4_GetMR(2), r = 0;
     kaal_err_t err;

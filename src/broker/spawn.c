@@ -5,6 +5,7 @@
  * window in the broker's own address space, a stack under a guard page, the
  * IPC buffer, granted devices, and the TCB.
  */
+#include <kaal/arch.h>
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
 
@@ -129,7 +130,7 @@ static kaal_err_t new_frames(broker_t *b, component_t *c, seL4_Word n, unsigned 
     }
     *first = c->nframes;
     for (seL4_Word i = 0; i < n; i++) {
-        kaal_err_t err = spawn_alloc(b, c, seL4_X86_4K, 0, &c->frames[c->nframes]);
+        kaal_err_t err = spawn_alloc(b, c, kaal_arch.page_object, 0, &c->frames[c->nframes]);
         if (err != KAAL_OK) {
             return err;
         }
@@ -138,13 +139,25 @@ static kaal_err_t new_frames(broker_t *b, component_t *c, seL4_Word n, unsigned 
     return KAAL_OK;
 }
 
-static kaal_err_t map_frames(component_t *c, unsigned first, seL4_Word n, seL4_Word vaddr, seL4_CapRights_t rights)
+static kaal_err_t map_frames(component_t *c, unsigned first, seL4_Word n, seL4_Word vaddr, seL4_CapRights_t rights,
+                             unsigned attrs)
 {
     for (seL4_Word i = 0; i < n; i++) {
-        kaal_err_t err = vspace_map(&c->vs, c->frames[first + i].cap, vaddr + i * PAGE, seL4_PageBits, rights,
-                                    seL4_X86_Default_VMAttributes);
+        kaal_err_t err = vspace_map(&c->vs, c->frames[first + i].cap, vaddr + i * PAGE, seL4_PageBits, rights, attrs);
         if (err != KAAL_OK) {
             return err;
+        }
+    }
+    return KAAL_OK;
+}
+
+/* Code copied in through the broker's window, now mapped in the component: fetches must see it. */
+static kaal_err_t sync_code(component_t *c, unsigned first, seL4_Word n)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        c->invocations++;
+        if (arch_sync_code(c->frames[first + i].cap, PAGE) != seL4_NoError) {
+            return KAAL_E_KERNEL;
         }
     }
     return KAAL_OK;
@@ -155,7 +168,7 @@ static kaal_err_t window_open(broker_t *b, component_t *c, unsigned first, seL4_
 {
     for (seL4_Word i = 0; i < n; i++) {
         kaal_err_t err = vspace_map(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits,
-                                    seL4_ReadWrite, seL4_X86_Default_VMAttributes);
+                                    seL4_ReadWrite, ARCH_MAP_DEFAULT);
         if (err != KAAL_OK) {
             while (i-- > 0) {
                 vspace_unmap(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits);
@@ -193,7 +206,11 @@ static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *i
             window_close(b, c, first, n);
         }
     }
-    return err == KAAL_OK ? map_frames(c, first, n, start, elf_segment_rights(s)) : err;
+    int code = (s->flags & ELF_SEG_X) != 0;
+    if (err == KAAL_OK) {
+        err = map_frames(c, first, n, start, elf_segment_rights(s), code ? ARCH_MAP_EXECUTABLE : ARCH_MAP_DEFAULT);
+    }
+    return err == KAAL_OK && code && s->filesz ? sync_code(c, first, n) : err;
 }
 
 static kaal_err_t load_image(broker_t *b, component_t *c, const elf_image_t *img)
@@ -218,7 +235,7 @@ static kaal_err_t build_fixed(broker_t *b, component_t *c)
         err = new_frames(b, c, 2, &first);
     }
     if (err == KAAL_OK) {
-        err = map_frames(c, IPCBUF_FRAME, 1, KAAL_IPCBUF_VADDR, seL4_ReadWrite);
+        err = map_frames(c, IPCBUF_FRAME, 1, KAAL_IPCBUF_VADDR, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     if (err == KAAL_OK) {
         err = vspace_reserve(&c->vs, guard_start, KAAL_STACK_TOP - guard_start);
@@ -227,7 +244,7 @@ static kaal_err_t build_fixed(broker_t *b, component_t *c)
         err = new_frames(b, c, stack / PAGE, &first);
     }
     if (err == KAAL_OK) {
-        err = map_frames(c, first, stack / PAGE, KAAL_STACK_TOP - stack, seL4_ReadWrite);
+        err = map_frames(c, first, stack / PAGE, KAAL_STACK_TOP - stack, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     c->info.ipc_buffer = KAAL_IPCBUF_VADDR;
     c->info.stack_bottom = KAAL_STACK_TOP - stack;
@@ -269,19 +286,20 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
         size_t offset;
     } objects[] = {
         {seL4_CapTableObject, KAAL_CNODE_BITS, __builtin_offsetof(component_t, cnode)},
-        {seL4_X64_PML4Object, 0, __builtin_offsetof(component_t, pml4)},
+        {0, 0, __builtin_offsetof(component_t, pml4)}, /* the architecture's vspace root */
         {seL4_TCBObject, 0, __builtin_offsetof(component_t, tcb)},
         {seL4_NotificationObject, 0, __builtin_offsetof(component_t, ntfn)},
     };
     why->step = "kernel objects";
     for (unsigned i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-        kaal_err_t err = spawn_alloc(b, c, objects[i].type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
+        seL4_Word type = objects[i].type ? objects[i].type : kaal_arch.vspace_object;
+        kaal_err_t err = spawn_alloc(b, c, type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
         if (err != KAAL_OK) {
             return err;
         }
     }
     why->step = "ASID";
-    kaal_err_t err = kernel(c, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, c->pml4.cap));
+    kaal_err_t err = kernel(c, arch_assign_asid(c->pml4.cap));
     vspace_init(&c->vs, c->pml4.cap, &b->mem, &c->quota);
     if (err == KAAL_OK) {
         why->step = "CSpace";
@@ -344,11 +362,12 @@ kaal_err_t spawn_start(broker_t *b, component_t *c)
     if (err == KAAL_OK) {
         rt_memcpy((void *)SPAWN_WINDOW, &c->info, sizeof(c->info));
         window_close(b, c, INFO_FRAME, 1);
-        err = map_frames(c, INFO_FRAME, 1, KAAL_INFO_VADDR, seL4_CanRead);
+        err = map_frames(c, INFO_FRAME, 1, KAAL_INFO_VADDR, seL4_CanRead, ARCH_MAP_DEFAULT);
     }
     if (err == KAAL_OK) {
-        seL4_UserContext regs = {.rip = c->entry, .rsp = KAAL_STACK_TOP, .rdi = KAAL_INFO_VADDR};
-        err = kernel(c, seL4_TCB_WriteRegisters(c->tcb.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+        seL4_UserContext regs;
+        seL4_Word n = arch_entry_registers(&regs, c->entry, KAAL_STACK_TOP, KAAL_INFO_VADDR);
+        err = kernel(c, seL4_TCB_WriteRegisters(c->tcb.cap, 1, 0, n, &regs));
     }
     c->invocations += b->mem.invocations + b->vspace.invocations + c->vs.invocations - inv0;
     if (err == KAAL_OK) {

@@ -1,4 +1,5 @@
 /* The untyped allocator: a buddy allocator over untyped caps. */
+#include <kaal/arch.h>
 #include <kaal/untyped.h>
 
 /* TAKEN: off its free list while an allocation splits or retypes it, so a
@@ -109,36 +110,21 @@ kaal_err_t untyped_add_bootinfo_devices(untyped_alloc_t *ua, const seL4_BootInfo
     return add_bootinfo_untypeds(ua, bi, 1);
 }
 
+/* The kernel's own object types; past seL4_NonArchObjectTypeCount they are the architecture's. */
 seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits)
 {
-    switch (type) {
-    case seL4_UntypedObject:
+    static const seL4_Word fixed[seL4_NonArchObjectTypeCount] = {
+        [seL4_TCBObject] = seL4_TCBBits,
+        [seL4_EndpointObject] = seL4_EndpointBits,
+        [seL4_NotificationObject] = seL4_NotificationBits,
+    };
+    if (type == seL4_UntypedObject) {
         return user_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return seL4_SlotBits + user_bits;
-    case seL4_X86_4K:
-        return seL4_PageBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    case seL4_X64_HugePageObject:
-        return seL4_HugePageBits;
-    case seL4_X86_PageTableObject:
-        return seL4_PageTableBits;
-    case seL4_X86_PageDirectoryObject:
-        return seL4_PageDirBits;
-    case seL4_X86_PDPTObject:
-        return seL4_PDPTBits;
-    case seL4_X64_PML4Object:
-        return seL4_PML4Bits;
-    default:
-        return 0;
     }
+    if (type == seL4_CapTableObject) {
+        return seL4_SlotBits + user_bits;
+    }
+    return type < seL4_NonArchObjectTypeCount ? fixed[type] : arch_object_bits(type);
 }
 
 /* Counts a kernel invocation the allocator made, passing its result on. */

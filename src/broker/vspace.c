@@ -1,14 +1,12 @@
 /* The VSpace manager: reservations, and paging structures made on demand and freed when empty. */
+#include <kaal/arch.h>
 #include <kaal/rt.h>
 #include <kaal/vspace.h>
 
-#define USER_TOP 0x7fffffffffffull
-#define ENTRY_BITS(level) (seL4_PageBits + 9u * ((level) - 1u)) /* bytes mapped by one entry: log2 */
-#define TABLE_BITS(level) (ENTRY_BITS(level) + 9u)               /* bytes covered by a table: log2 */
+#define ENTRY_BITS(level) (seL4_PageBits + ARCH_INDEX_BITS * ((level) - 1u)) /* bytes mapped by one entry: log2 */
+#define TABLE_BITS(level) (ENTRY_BITS(level) + ARCH_INDEX_BITS)               /* bytes covered by a table: log2 */
+#define ENTRIES (1u << ARCH_INDEX_BITS)
 #define BITS_MASK(bits) ((1ull << (bits)) - 1)
-
-static const seL4_Word table_type[4] = {0, seL4_X86_PageTableObject, seL4_X86_PageDirectoryObject,
-                                        seL4_X86_PDPTObject};
 
 void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quota_t *quota)
 {
@@ -31,7 +29,7 @@ static int overlaps(seL4_Word a, seL4_Word a_end, seL4_Word b, seL4_Word b_end)
 kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size)
 {
     seL4_Word end;
-    if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || !rt_range_end(vaddr, size, &end) || end > USER_TOP) {
+    if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || !rt_range_end(vaddr, size, &end) || end > kaal_arch.user_top) {
         return KAAL_E_INVAL;
     }
     if (vs->nreserved == VSPACE_MAX_RESERVATIONS) {
@@ -82,7 +80,7 @@ kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr)
             const vs_table_t *tb = &vs->tables[t];
             if (tb->level && overlaps(tb->base, tb->base + (1ull << TABLE_BITS(tb->level)), vs->reserved[i].start,
                                       vs->reserved[i].end)) {
-                for (unsigned w = 0; w < 8; w++) {
+                for (unsigned w = 0; w < ENTRIES / 64; w++) {
                     if (tb->pages[w]) {
                         return KAAL_E_MAPPED;
                     }
@@ -97,7 +95,7 @@ kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr)
 
 static unsigned entry_index(unsigned level, seL4_Word vaddr)
 {
-    return (unsigned)((vaddr >> ENTRY_BITS(level)) & 511);
+    return (unsigned)((vaddr >> ENTRY_BITS(level)) & (ENTRIES - 1));
 }
 
 static int page_bit(const vs_table_t *t, seL4_Word vaddr)
@@ -144,14 +142,7 @@ static void release_if_empty(vspace_t *vs, int t)
 static seL4_Error map_table(vspace_t *vs, unsigned level, seL4_CPtr cap, seL4_Word vaddr)
 {
     vs->invocations++;
-    switch (level) {
-    case 3:
-        return seL4_X86_PDPT_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
-    case 2:
-        return seL4_X86_PageDirectory_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
-    default:
-        return seL4_X86_PageTable_Map(cap, vs->root, vaddr, seL4_X86_Default_VMAttributes);
-    }
+    return arch_map_table(level, cap, vs->root, vaddr);
 }
 
 /* The table at `level` that holds vaddr's entry, made (with those above it) if missing. */
@@ -163,7 +154,7 @@ static kaal_err_t ensure_table(vspace_t *vs, unsigned level, seL4_Word vaddr, in
         return KAAL_OK;
     }
     int parent = -1;
-    if (level < 3) {
+    if (level < ARCH_LEVELS) {
         kaal_err_t err = ensure_table(vs, level + 1, vaddr, &parent);
         if (err != KAAL_OK) {
             return err;
@@ -174,7 +165,7 @@ static kaal_err_t ensure_table(vspace_t *vs, unsigned level, seL4_Word vaddr, in
     }
     t = table_slot_free(vs);
     kaal_obj_t obj;
-    kaal_err_t err = t < 0 ? KAAL_E_NO_METADATA : untyped_alloc_charged(vs->mem, vs->quota, table_type[level], 0, &obj);
+    kaal_err_t err = t < 0 ? KAAL_E_NO_METADATA : untyped_alloc_charged(vs->mem, vs->quota, kaal_arch.table_object[level], 0, &obj);
     if (err == KAAL_OK && map_table(vs, level, obj.cap, vaddr) != seL4_NoError) {
         untyped_free_charged(vs->mem, vs->quota, &obj);
         err = KAAL_E_KERNEL;
@@ -202,7 +193,7 @@ static unsigned page_level(unsigned size_bits)
 }
 
 kaal_err_t vspace_map(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned size_bits, seL4_CapRights_t rights,
-                      seL4_X86_VMAttributes attr)
+                      unsigned attrs)
 {
     unsigned level = page_level(size_bits);
     if (level == 0 || (vaddr & BITS_MASK(size_bits))) {
@@ -223,7 +214,7 @@ kaal_err_t vspace_map(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned s
         return KAAL_E_MAPPED;
     }
     vs->invocations++;
-    if (seL4_X86_Page_Map(frame, vs->root, vaddr, rights, attr) != seL4_NoError) {
+    if (arch_map_page(frame, vs->root, vaddr, rights, attrs) != seL4_NoError) {
         release_if_empty(vs, t);
         return KAAL_E_KERNEL;
     }
@@ -240,7 +231,7 @@ kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned
         return level ? KAAL_E_NOT_MAPPED : KAAL_E_INVAL;
     }
     vs->invocations++;
-    if (seL4_X86_Page_Unmap(frame) != seL4_NoError) {
+    if (arch_unmap_page(frame) != seL4_NoError) {
         return KAAL_E_KERNEL;
     }
     set_page_bit(&vs->tables[t], vaddr, 0);

@@ -1,21 +1,14 @@
 /* Fault messages from components, decoded into one log line each. */
+#include <kaal/arch.h>
 #include <kaal/rt.h>
 #include "root.h"
 
-/* x86 page-fault error code bits, as the kernel passes them in the FSR. */
-#define PF_WRITE 0x2
-#define PF_FETCH 0x10
-
-static const char *access(seL4_Word fsr)
-{
-    return (fsr & PF_FETCH) ? "instruction fetch" : (fsr & PF_WRITE) ? "write" : "read";
-}
 
 void root_fault_describe(seL4_MessageInfo_t info, char *buf, size_t size)
 {
     switch (seL4_MessageInfo_get_label(info)) {
     case seL4_Fault_VMFault:
-        rt_snprintf(buf, size, "VM fault: %s at address 0x%lx, ip 0x%lx", access(seL4_GetMR(seL4_VMFault_FSR)),
+        rt_snprintf(buf, size, "VM fault: %s at address 0x%lx, ip 0x%lx", arch_vm_fault_access(seL4_GetMR(seL4_VMFault_FSR)),
                     (unsigned long)seL4_GetMR(seL4_VMFault_Addr), (unsigned long)seL4_GetMR(seL4_VMFault_IP));
         break;
     case seL4_Fault_UserException:

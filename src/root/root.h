@@ -19,7 +19,7 @@ const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive,
  * status (0, or 1 if the broker's accounting is off). */
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size);
 
-/* Checks memory and devices with the broker's own means; 0 if all is well. */
+/* Checks memory and the board's devices with the broker's own means (board/<board>.c); 0 if all is well. */
 int root_devices_check(broker_t *b);
 
 /* Milliseconds since some fixed moment, for restart budgets (each platform's main defines it). */

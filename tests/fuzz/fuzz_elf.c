@@ -6,13 +6,13 @@
  * or refuses it, and either way every byte and slot comes back.
  */
 #include <string.h>
+#include <kaal/arch.h>
 #include <kaal/broker.h>
 #include <kaal/spawn.h>
 #include <sel4/sim.h>
 #include "fuzz.h"
 
 #define PAGE 0x1000ul
-#define USER_TOP 0x7fffffffffffull
 
 typedef unsigned __int128 u128;
 
@@ -42,7 +42,7 @@ static void check_segments(const elf_image_t *img, size_t size)
     for (unsigned i = 0; i < img->nsegments && i < ELF_MAX_SEGMENTS; i++) {
         const elf_segment_t *s = &img->segments[i];
         FUZZ_CHECK((u128)s->offset + s->filesz <= size && s->filesz <= s->memsz);
-        FUZZ_CHECK(s->vaddr >= PAGE && s->memsz > 0 && (u128)s->vaddr + s->memsz <= USER_TOP);
+        FUZZ_CHECK(s->vaddr >= PAGE && s->memsz > 0 && (u128)s->vaddr + s->memsz <= kaal_arch.user_top);
         for (unsigned j = 0; j < i; j++) {
             const elf_segment_t *o = &img->segments[j];
             FUZZ_CHECK((s->vaddr + s->memsz - 1) / PAGE < o->vaddr / PAGE ||

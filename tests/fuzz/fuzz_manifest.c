@@ -6,6 +6,7 @@
  * device memory if manifest_check_devices passes it.
  */
 #include <string.h>
+#include <kaal/arch.h>
 #include <kaal/bootinfo.h>
 #include <kaal/manifest.h>
 #include <sel4/sim.h>
@@ -54,7 +55,7 @@ static void check_component(const manifest_t *m, unsigned i)
         FUZZ_CHECK(c->ioports[k].first <= c->ioports[k].last && c->ioports[k].last <= MANIFEST_IOPORT_LAST);
     }
     for (unsigned k = 0; k < c->nirqs && k < MANIFEST_MAX_IRQS; k++) {
-        FUZZ_CHECK(c->irqs[k] < MANIFEST_IOAPIC_PINS);
+        FUZZ_CHECK(c->irqs[k] < kaal_arch.irqs);
     }
     for (unsigned k = 0; k < c->nmmio && k < MANIFEST_MAX_MMIO; k++) {
         const manifest_range_t *r = &c->mmio[k];

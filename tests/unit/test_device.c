@@ -61,12 +61,12 @@ static void irq_handlers_signal_their_notification(void **state)
     kaal_obj_t ntfn;
     seL4_CPtr h, h2;
     assert_int_equal(untyped_alloc(&br.mem, seL4_NotificationObject, 0, &ntfn), KAAL_OK);
-    assert_int_equal(device_irq_ioapic(&br, 4, 9, ntfn.cap, &h), KAAL_OK);
-    assert_int_equal(device_irq_ioapic(&br, 4, 9, ntfn.cap, &h2), KAAL_E_KERNEL); /* the vector is taken */
+    assert_int_equal(device_irq(&br, 4, ntfn.cap, &h), KAAL_OK);
+    assert_int_equal(device_irq(&br, 4, ntfn.cap, &h2), KAAL_E_KERNEL); /* the pin (and its vector) is taken */
     /* A handler cannot signal through an endpoint. */
     kaal_obj_t ep;
     assert_int_equal(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep), KAAL_OK);
-    assert_int_equal(device_irq_ioapic(&br, 5, 10, ep.cap, &h2), KAAL_E_KERNEL);
+    assert_int_equal(device_irq(&br, 5, ep.cap, &h2), KAAL_E_KERNEL);
     assert_int_equal(seL4_CNode_Delete(br.slots.root, h, br.slots.depth), seL4_NoError);
     assert_int_equal(cspace_slot_free(&br.slots, h), KAAL_OK);
     assert_int_equal(untyped_free(&br.mem, &ep), KAAL_OK);

@@ -14,8 +14,7 @@ static void peek(seL4_CPtr frame, void *out, size_t len)
     assert_int_equal(seL4_CNode_Copy(br.slots.root, copy, br.slots.depth, br.slots.root, frame, br.slots.depth,
                                      seL4_AllRights),
                      seL4_NoError);
-    assert_int_equal(vspace_map(&br.vspace, copy, PEEK_VADDR, seL4_PageBits, seL4_ReadWrite,
-                                seL4_X86_Default_VMAttributes),
+    assert_int_equal(vspace_map(&br.vspace, copy, PEEK_VADDR, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT),
                      KAAL_OK);
     memcpy(out, (void *)PEEK_VADDR, len);
     assert_int_equal(vspace_unmap(&br.vspace, copy, PEEK_VADDR, seL4_PageBits), KAAL_OK);

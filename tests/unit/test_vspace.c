@@ -36,7 +36,7 @@ static void first_page_makes_three_tables_and_last_unmap_frees_them(void **state
     (void)state;
     kaal_obj_t f = frame(seL4_X86_4K), g = frame(seL4_X86_4K);
     seL4_Word used = br.mem.used_bytes;
-    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, seL4_X86_Default_VMAttributes), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(vs.ntables, 3);
     assert_int_equal(br.mem.used_bytes, used + 3 * PAGE); /* a PDPT, a PD and a PT */
     /* 4 invocations of our own: three table maps and the page map. */
@@ -45,7 +45,7 @@ static void first_page_makes_three_tables_and_last_unmap_frees_them(void **state
     p[3] = 99;
     assert_int_equal(p[3], 99);
     /* A second page under the same PT costs one map and no table. */
-    assert_int_equal(vspace_map(&vs, g.cap, BASE + PAGE, 12, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, g.cap, BASE + PAGE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(vs.ntables, 3);
     assert_int_equal(vs.invocations, 5);
     assert_int_equal(vspace_unmap(&vs, f.cap, BASE, 12), KAAL_OK);
@@ -61,11 +61,11 @@ static void mapping_over_a_mapping_is_an_error(void **state)
 {
     (void)state;
     kaal_obj_t f = frame(seL4_X86_4K), g = frame(seL4_X86_4K);
-    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_OK);
-    assert_int_equal(vspace_map(&vs, g.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_E_MAPPED);
-    assert_int_equal(vspace_map(&vs, g.cap, BASE + 8, 12, seL4_ReadWrite, 0), KAAL_E_INVAL);
-    assert_int_equal(vspace_map(&vs, g.cap, BASE - PAGE, 12, seL4_ReadWrite, 0), KAAL_E_NOT_RESERVED);
-    assert_int_equal(vspace_map(&vs, g.cap, BASE, 13, seL4_ReadWrite, 0), KAAL_E_INVAL);
+    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, g.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_MAPPED);
+    assert_int_equal(vspace_map(&vs, g.cap, BASE + 8, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_INVAL);
+    assert_int_equal(vspace_map(&vs, g.cap, BASE - PAGE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_NOT_RESERVED);
+    assert_int_equal(vspace_map(&vs, g.cap, BASE, 13, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_INVAL);
     assert_int_equal(vspace_unmap(&vs, g.cap, BASE + PAGE, 12), KAAL_E_NOT_MAPPED);
     /* The frame itself still reads and writes through the first mapping. */
     *(volatile seL4_Word *)BASE = 7;
@@ -86,8 +86,8 @@ static void a_shared_frame_is_one_memory(void **state)
                                      seL4_AllRights),
                      seL4_NoError);
     seL4_Word far = BASE + (512ul << 20); /* another page table */
-    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_OK);
-    assert_int_equal(vspace_map(&vs, copy, far, 12, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, f.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, copy, far, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(vs.ntables, 4); /* PDPT, PD, and a PT for each */
     ((volatile char *)BASE)[100] = 'k';
     assert_int_equal(((volatile char *)far)[100], 'k');
@@ -104,13 +104,13 @@ static void large_and_small_pages_exclude_each_other(void **state)
 {
     (void)state;
     kaal_obj_t big = frame(seL4_X86_LargePageObject), small = frame(seL4_X86_4K);
-    assert_int_equal(vspace_map(&vs, big.cap, BASE, 21, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, big.cap, BASE, 21, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(vs.ntables, 2); /* no page table under a large page */
-    assert_int_equal(vspace_map(&vs, small.cap, BASE + PAGE, 12, seL4_ReadWrite, 0), KAAL_E_MAPPED);
+    assert_int_equal(vspace_map(&vs, small.cap, BASE + PAGE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_MAPPED);
     ((volatile char *)BASE)[LARGE - 1] = 1;
     assert_int_equal(vspace_unmap(&vs, big.cap, BASE, 21), KAAL_OK);
-    assert_int_equal(vspace_map(&vs, small.cap, BASE + PAGE, 12, seL4_ReadWrite, 0), KAAL_OK);
-    assert_int_equal(vspace_map(&vs, big.cap, BASE, 21, seL4_ReadWrite, 0), KAAL_E_MAPPED);
+    assert_int_equal(vspace_map(&vs, small.cap, BASE + PAGE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, big.cap, BASE, 21, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_MAPPED);
     assert_int_equal(vspace_unmap(&vs, small.cap, BASE + PAGE, 12), KAAL_OK);
     assert_int_equal(vs.ntables, 0);
     assert_int_equal(untyped_free(&br.mem, &big), KAAL_OK);
@@ -126,8 +126,8 @@ static void reservations(void **state)
     assert_int_equal(vspace_reserve(&vs, BASE + (2ul << 30), PAGE), KAAL_OK);
     kaal_obj_t f = frame(seL4_X86_4K);
     /* A page at the top of the address space is in no reservation, though its end wraps to 0. */
-    assert_int_equal(vspace_map(&vs, f.cap, ~0ul & ~(PAGE - 1), 12, seL4_ReadWrite, 0), KAAL_E_NOT_RESERVED);
-    assert_int_equal(vspace_map(&vs, f.cap, BASE + (2ul << 30), 12, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&vs, f.cap, ~0ul & ~(PAGE - 1), 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_NOT_RESERVED);
+    assert_int_equal(vspace_map(&vs, f.cap, BASE + (2ul << 30), 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(vspace_unreserve(&vs, BASE + (2ul << 30)), KAAL_E_MAPPED);
     assert_int_equal(vspace_unmap(&vs, f.cap, BASE + (2ul << 30), 12), KAAL_OK);
     assert_int_equal(vspace_unreserve(&vs, BASE + (2ul << 30)), KAAL_OK);
@@ -146,7 +146,7 @@ static void another_vspace(void **state)
     assert_int_equal(vspace_reserve(&other, 0x400000, 1ul << 20), KAAL_OK);
     kaal_obj_t f = frame(seL4_X86_4K);
     seL4_Word used = br.mem.used_bytes;
-    assert_int_equal(vspace_map(&other, f.cap, 0x400000, 12, seL4_CanRead, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&other, f.cap, 0x400000, 12, seL4_CanRead, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(br.mem.used_bytes, used + 3 * PAGE);
     assert_int_equal(vspace_unmap(&other, f.cap, 0x400000, 12), KAAL_OK);
     assert_int_equal(br.mem.used_bytes, used);
@@ -165,12 +165,12 @@ static void paging_structures_are_charged_to_the_quota(void **state)
     assert_int_equal(vspace_reserve(&charged, BASE, 1ul << 30), KAAL_OK);
     kaal_obj_t f = frame(seL4_X86_4K);
     seL4_Word used = br.mem.used_bytes;
-    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_E_QUOTA); /* needs three */
+    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_E_QUOTA); /* needs three */
     assert_int_equal(quota.used, 0);
     assert_int_equal(charged.ntables, 0);
     assert_int_equal(br.mem.used_bytes, used);
     quota.limit = 3 * PAGE;
-    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, 0), KAAL_OK);
+    assert_int_equal(vspace_map(&charged, f.cap, BASE, 12, seL4_ReadWrite, ARCH_MAP_DEFAULT), KAAL_OK);
     assert_int_equal(quota.used, 3 * PAGE);
     assert_int_equal(vspace_unmap(&charged, f.cap, BASE, 12), KAAL_OK);
     assert_int_equal(quota.used, 0);

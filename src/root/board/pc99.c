@@ -1,24 +1,23 @@
 /*
- * The root task's own check of memory and devices at boot, on both
- * platforms: it maps a fresh frame and uses it, writes to COM1 through its
+ * The root task's own check of the board at boot, for pc99 (QEMU's PC, and
+ * the sim, which models it): it maps a fresh frame and uses it, writes to COM1 through its
  * IO ports, takes COM1's interrupt and a PIT interrupt, and reads the HPET's
  * registers through an uncached MMIO mapping. Everything is handed back at the end, and the
  * broker's books must be where they were.
  */
+#include <kaal/arch.h>
 #include <kaal/device.h>
 #include <kaal/rt.h>
 #include <kaal/uart16550.h>
-#include "root.h"
+#include "../root.h"
 
 #define SCRATCH BROKER_VSPACE_BASE
 #define MMIO_VADDR (BROKER_VSPACE_BASE + (1ul << 21))
 #define HPET_PADDR 0xfed00000ul
 #define COM1_PIN 4
-#define COM1_VECTOR 4
 #define IRQ_BADGE 0x1
 #define PIT_PORTS 0x40
 #define PIT_PIN 2 /* the PIT's ISA IRQ 0 arrives on IOAPIC pin 2 */
-#define PIT_VECTOR 5
 #define PIT_BADGE 0x2
 #define PIT_ONE_MS 1193 /* at 1.193182 MHz */
 
@@ -26,9 +25,8 @@ static int check_memory(broker_t *b)
 {
     kaal_obj_t f;
     seL4_Word used = b->mem.used_bytes;
-    if (untyped_alloc(&b->mem, seL4_X86_4K, 0, &f) != KAAL_OK ||
-        vspace_map(&b->vspace, f.cap, SCRATCH, seL4_PageBits, seL4_ReadWrite, seL4_X86_Default_VMAttributes) !=
-            KAAL_OK) {
+    if (untyped_alloc(&b->mem, kaal_arch.page_object, 0, &f) != KAAL_OK ||
+        vspace_map(&b->vspace, f.cap, SCRATCH, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT) != KAAL_OK) {
         rt_printf("Memory: could not map a frame\n");
         return 1;
     }
@@ -59,7 +57,7 @@ static int check_irq(broker_t *b, uart16550_t *u)
     }
     int bad = seL4_CNode_Mint(b->slots.root, badged, b->slots.depth, b->slots.root, ntfn.cap, b->slots.depth,
                               seL4_AllRights, IRQ_BADGE) != seL4_NoError;
-    if (bad || device_irq_ioapic(b, COM1_PIN, COM1_VECTOR, badged, &handler) != KAAL_OK) {
+    if (bad || device_irq(b, COM1_PIN, badged, &handler) != KAAL_OK) {
         rt_printf("IRQ: could not get a handler for IOAPIC pin %d\n", COM1_PIN);
         return 1;
     }
@@ -89,7 +87,7 @@ static int check_pit(broker_t *b)
         seL4_CNode_Mint(b->slots.root, badged, b->slots.depth, b->slots.root, ntfn.cap, b->slots.depth,
                         seL4_AllRights, PIT_BADGE) != seL4_NoError ||
         device_ioport(b, PIT_PORTS, PIT_PORTS + 3, &port) != KAAL_OK ||
-        device_irq_ioapic(b, PIT_PIN, PIT_VECTOR, badged, &handler) != KAAL_OK) {
+        device_irq(b, PIT_PIN, badged, &handler) != KAAL_OK) {
         rt_printf("PIT: could not take its IO ports and IRQ\n");
         return 1;
     }
