@@ -1,5 +1,5 @@
 # kaal: two commands to start.
-#   make run    boots the default system on the sim and prints its log
+#   make run    boots the default system on the sim and prints its log (SYSTEM=systems/x.system: another)
 #   make test   builds everything and runs every suite (and the QEMU suites when SEL4_PREFIX is set)
 # More:
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -8,10 +8,11 @@
 #   make qemu / make qemu-test SEL4_PREFIX=<seL4 install prefix>   the real kernel under QEMU
 
 SANITIZE ?= 0
+SYSTEM ?= systems/demo.system
 BUILD := $(if $(filter 1,$(SANITIZE)),build-sanitize,build)
 SHELL := /bin/bash
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
-CMAKE_FLAGS := -DSANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF)
+CMAKE_FLAGS = -DSANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) -DKAAL_SYSTEM=$(abspath $(SYSTEM))
 
 .PHONY: all deps build run test bench clean qemu qemu-test qemu-build fuzz
 
@@ -31,12 +32,16 @@ deps:
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -G "$(GENERATOR)" $(CMAKE_FLAGS)
 
+# Configured each time: the system to boot (SYSTEM) may differ from the last build's.
 build: deps $(BUILD)/CMakeCache.txt
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) --parallel
 
 run: build
 	./$(BUILD)/src/root/kaal-root-sim
 
+# The suites check the demo, whatever SYSTEM says.
+test qemu-test: SYSTEM := systems/demo.system
 test: build
 	cd $(BUILD) && ctest --output-on-failure --verbose
 ifneq ($(SEL4_PREFIX),)
@@ -59,7 +64,8 @@ ifeq ($(SEL4_PREFIX),)
 	@echo "make $(MAKECMDGOALS): SEL4_PREFIX is not set: give it a seL4 16.0.0 x86_64 pc99 install prefix (see docs/sel4.md)" >&2; exit 2
 endif
 	@scripts/deps.sh qemu
-	cmake -S . -B $(SEL4_BUILD) -G "$(GENERATOR)" -DKAAL_PLATFORM=sel4 -DSEL4_PREFIX=$(abspath $(SEL4_PREFIX))
+	cmake -S . -B $(SEL4_BUILD) -G "$(GENERATOR)" -DKAAL_PLATFORM=sel4 -DSEL4_PREFIX=$(abspath $(SEL4_PREFIX)) \
+		-DKAAL_SYSTEM=$(abspath $(SYSTEM))
 	cmake --build $(SEL4_BUILD) --parallel
 
 # Boots the root task on seL4 under QEMU; returns the root task's exit status.

@@ -1,7 +1,10 @@
 /*
  * mkcpio: writes a CPIO "newc" archive of the given files, each under its
  * base name, as the root task's boot archive. A build tool (host C).
- * Usage: mkcpio OUT FILE...
+ * With --system, the archive also records which file is the system
+ * description: its first entry, ".system", holds that file's base name, and
+ * the file is packed too if it is not among the others.
+ * Usage: mkcpio [--system FILE] OUT FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,35 +31,65 @@ static void entry(FILE *out, long *pos, const char *name, const unsigned char *d
     pad(out, pos);
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Packs one file under its base name; 0 if it could not be read. */
+static int pack(FILE *out, long *pos, const char *path)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in || fseek(in, 0, SEEK_END) != 0) {
+        perror(path);
+        return 0;
+    }
+    long size = ftell(in);
+    rewind(in);
+    unsigned char *data = malloc(size > 0 ? (size_t)size : 1);
+    int ok = data && fread(data, 1, (size_t)size, in) == (size_t)size;
+    fclose(in);
+    if (!ok) {
+        perror(path);
+    } else {
+        entry(out, pos, base_name(path), data, (size_t)size, 0100644);
+    }
+    free(data);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: mkcpio OUT FILE...\n");
+    const char *system = NULL;
+    int first = 1;
+    if (argc > 2 && strcmp(argv[1], "--system") == 0) {
+        system = argv[2];
+        first = 3;
+    }
+    if (argc < first + 1) {
+        fprintf(stderr, "usage: mkcpio [--system FILE] OUT FILE...\n");
         return 2;
     }
-    FILE *out = fopen(argv[1], "wb");
+    FILE *out = fopen(argv[first], "wb");
     if (!out) {
-        perror(argv[1]);
+        perror(argv[first]);
         return 1;
     }
     long pos = 0;
-    for (int i = 2; i < argc; i++) {
-        FILE *in = fopen(argv[i], "rb");
-        if (!in || fseek(in, 0, SEEK_END) != 0) {
-            perror(argv[i]);
+    int listed = 0;
+    if (system) {
+        const char *name = base_name(system);
+        entry(out, &pos, ".system", (const unsigned char *)name, strlen(name), 0100644);
+    }
+    for (int i = first + 1; i < argc; i++) {
+        if (!pack(out, &pos, argv[i])) {
             return 1;
         }
-        long size = ftell(in);
-        rewind(in);
-        unsigned char *data = malloc(size > 0 ? (size_t)size : 1);
-        if (!data || fread(data, 1, (size_t)size, in) != (size_t)size) {
-            perror(argv[i]);
-            return 1;
-        }
-        fclose(in);
-        const char *base = strrchr(argv[i], '/');
-        entry(out, &pos, base ? base + 1 : argv[i], data, (size_t)size, 0100644);
-        free(data);
+        listed |= system && strcmp(base_name(argv[i]), base_name(system)) == 0;
+    }
+    if (system && !listed && !pack(out, &pos, system)) {
+        return 1;
     }
     entry(out, &pos, "TRAILER!!!", (const unsigned char *)"", 0, 0);
     return fclose(out) == 0 ? 0 : 1;

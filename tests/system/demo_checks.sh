@@ -23,7 +23,7 @@ refute() { # name, output, substring that must not be there
 }
 
 check_demo() { # output
-    check "system" "$1" "System 'demo': 5 components, 6 channels"
+    check "system" "$1" "System 'demo' (demo.system): 5 components, 6 channels"
     check "serial driver runs" "$1" "serial: 16550 driver on ports 0x3f8-0x3ff (IO port cap "
     check "serial driver got its devices by RPC" "$1" "IRQ pin 4 (handler cap 9), both from the broker; serving 4 channels"
     check "timer runs" "$1" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"

@@ -22,7 +22,7 @@ check "exit status 0" "status $status" "status 0"
 
 # An impossible grant: the serial driver's IRQ given to the timer too.
 sed 's/irq       2 /irq       4 /' "$system" >"$work/demo.system"
-"$mkcpio" "$work/bad.cpio" "$work/demo.system"
+"$mkcpio" --system "$work/demo.system" "$work/bad.cpio"
 out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
 status=$?
 check "impossible grant refused" "$out" "demo.system:24:15: component 'timer': irq 4 is also given to 'serial' at line 15"
@@ -33,7 +33,7 @@ check "exit status 1" "status $status" "status 1"
 mkdir -p "$work/cut"
 cp "$system" "$images/serial.elf" "$images/timer.elf" "$images/crasher.elf" "$work/cut/"
 head -c 100 "$images/client.elf" >"$work/cut/client.elf"
-"$mkcpio" "$work/cut.cpio" "$work/cut/demo.system" "$work/cut/serial.elf" "$work/cut/timer.elf" \
+"$mkcpio" --system "$work/cut/demo.system" "$work/cut.cpio" "$work/cut/serial.elf" "$work/cut/timer.elf" \
     "$work/cut/crasher.elf" "$work/cut/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/cut.cpio" "$root" 2>&1)
 status=$?
@@ -43,23 +43,23 @@ check "exit status 0 without the clients" "status $status" "status 0"
 
 # A boot archive larger than 1 MiB: a filler first, the system after it, all of it read.
 head -c $((3 << 19)) /dev/zero >"$work/cut/filler"
-"$mkcpio" "$work/big.cpio" "$work/cut/filler" "$system" "$images/serial.elf" "$images/timer.elf" \
+"$mkcpio" --system "$system" "$work/big.cpio" "$work/cut/filler" "$system" "$images/serial.elf" "$images/timer.elf" \
     "$images/crasher.elf" "$images/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/big.cpio" "$root" 2>&1)
 status=$?
-check "a large archive is read whole" "$out" "System 'demo': 5 components, 6 channels"
+check "a large archive is read whole" "$out" "System 'demo' (demo.system): 5 components, 6 channels"
 check "its components run" "$out" "kaal: client2 exited with status 0"
 check "exit status 0 with a large archive" "status $status" "status 0"
 
 # A boot archive cut short is reported as such, not as a missing file.
 head -c 200 "$work/big.cpio" >"$work/short.cpio"
 out=$(KAAL_BOOT_ARCHIVE="$work/short.cpio" "$root" 2>&1)
-check "a cut archive is named so" "$out" "kaal: looking for demo.system: bad boot archive: a name or a file runs past the archive's end"
+check "a cut archive is named so" "$out" "kaal: looking for demo.system: bad boot archive: the archive is cut short (a header runs past its end)"
 
 # A service's request after the tasks have gone: a system without tasks runs, and is
 # served, until no component is left. The driver (it has a device grant) runs last.
 mkdir -p "$work/late"
-cat >"$work/late/demo.system" <<'END'
+cat >"$work/late/late.system" <<'END'
 system late
 component first  { image probe.elf
                    priority 100 }
@@ -67,9 +67,10 @@ component driver { image probe.elf
                    priority 50
                    ioports 0x70-0x71 }
 END
-"$mkcpio" "$work/late.cpio" "$work/late/demo.system" "$images/probe.elf"
+"$mkcpio" --system "$work/late/late.system" "$work/late.cpio" "$images/probe.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/late.cpio" timeout 20 "$root" 2>&1)
 status=$?
+check "the archive names its system" "$out" "System 'late' (late.system): 2 components, 0 channels"
 check "the first component ends" "$out" "kaal: first exited with status 0"
 check "a driver is served after the others have gone" "$out" "kaal: driver exited with status 0"
 check "a system without tasks ends when none is left" "$out" "kaal: no component is left; the services finish and stop"
@@ -77,14 +78,26 @@ check "exit status 0 with no component left" "status $status" "status 0"
 
 # A restart budget: the crasher faults twice; with room for one restart it is stopped at the second.
 sed 's/restarts  3 in 10s /restarts  1 in 1min /' "$system" >"$work/budget.system"
-mkdir -p "$work/budget" && cp "$work/budget.system" "$work/budget/demo.system"
-"$mkcpio" "$work/budget.cpio" "$work/budget/demo.system" "$images/serial.elf" "$images/timer.elf" \
+"$mkcpio" --system "$work/budget.system" "$work/budget.cpio" "$images/serial.elf" "$images/timer.elf" \
     "$images/crasher.elf" "$images/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/budget.cpio" timeout 20 "$root" 2>&1)
 check "the budget's restart" "$out" "crasher: restarted (generation 1); making a message of 128 words"
 check "past its budget it is stopped" "$out" "kaal: crasher stopped: one more restart would pass its budget of 1 within 60000 ms"
 refute "no restart past the budget" "$out" "crasher: restarted (generation 2)"
 check "the rest goes on" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
+
+# An archive that does not say which file is the system.
+"$mkcpio" "$work/unnamed.cpio" "$system" "$images/probe.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/unnamed.cpio" "$root" 2>&1)
+status=$?
+check "an archive must name its system" "$out" "kaal: the boot archive does not say which file is the system (mkcpio --system)"
+check "exit status 1 without a system" "status $status" "status 1"
+
+# Errors name the system's own file.
+sed 's/priority  200/priority  300/' "$system" >"$work/other.system"
+"$mkcpio" --system "$work/other.system" "$work/other.cpio" "$images/serial.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/other.cpio" "$root" 2>&1)
+check "messages name the system's file" "$out" "other.system:11:15: priority 300 is out of range (0 to 255)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
