@@ -147,6 +147,9 @@ typedef struct channel {
 
 /* Allocates the ring's frames (zeroed by the kernel); `endpoint` says whether the writer may send the reader messages. */
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint);
+/* Whether a built component has room for one more channel of `size` bytes: an entry in its
+ * information page (KAAL_MAX_CHANNELS) and its window of channel addresses. */
+int channel_room(const component_t *c, seL4_Word size);
 /* Gives both (built, not started) components their end: listed in the
  * information page, with a badge bit and a place for the ring; the reader
  * of a channel with an endpoint gets its inbox. Nothing is mapped until a

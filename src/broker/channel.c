@@ -62,12 +62,17 @@ static kaal_err_t give_inbox(broker_t *b, component_t *c)
     return err == KAAL_OK ? kernel(c, seL4_TCB_BindNotification(c->tcb.cap, c->ntfn.cap)) : err;
 }
 
+int channel_room(const component_t *c, seL4_Word size)
+{
+    return c->info.nchannels < KAAL_MAX_CHANNELS && c->next_vaddr + size <= KAAL_MEMORY_VADDR;
+}
+
 /* Lays out side k in its component: its entry, a bit of its notification, a place for the ring. */
 static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
 {
     channel_side_t *s = &ch->side[k];
     component_t *c = s->comp;
-    if (c->info.nchannels == KAAL_MAX_CHANNELS || c->next_vaddr + ch->size > KAAL_MEMORY_VADDR) {
+    if (!channel_room(c, ch->size)) {
         return KAAL_E_LAYOUT;
     }
     s->bit = spawn_take_bit(c);

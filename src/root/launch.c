@@ -1,7 +1,7 @@
 /*
- * Running a system: build every component the description lists (a
- * component whose image is missing or refused is left out, and the rest
- * go on), connect the channels, start them, then serve the broker's
+ * Running a system: build every component the description lists, connect
+ * the channels and start them, all or nothing (if any part cannot be made,
+ * everything made so far goes back and nothing starts), then serve the broker's
  * endpoint: requests, exits and faults, with each component's fault policy
  * and restart budget. The broker serves for as long as the system runs:
  * until every task has ended, or, in a system without tasks, until no
@@ -47,10 +47,9 @@ static kaal_err_t build_one(system_t *s, unsigned i)
     cpio_entry_t file;
     int found = cpio_find(s->archive, s->archive_size, d->image, &file);
     if (found == 0) {
-        rt_printf("kaal: %s: no image %s in the boot archive; not started\n", d->name, d->image);
+        rt_printf("kaal: %s: no image %s in the boot archive\n", d->name, d->image);
     } else if (found < 0) {
-        rt_printf("kaal: %s: looking for %s: bad boot archive: %s; not started\n", d->name, d->image,
-                  cpio_strerror(found));
+        rt_printf("kaal: %s: looking for %s: bad boot archive: %s\n", d->name, d->image, cpio_strerror(found));
     }
     if (found != 1) {
         return KAAL_E_ELF;
@@ -58,35 +57,37 @@ static kaal_err_t build_one(system_t *s, unsigned i)
     spawn_problem_t why = {0, {0, 0}};
     kaal_err_t err = spawn_build(s->b, &s->comps[i], d, i + 1, file.data, file.size, s->ep.cap, &why);
     if (err == KAAL_E_ELF) {
-        rt_printf("kaal: %s: image %s refused: %s (%lu); not started\n", d->name, d->image, why.elf.reason,
+        rt_printf("kaal: %s: image %s refused: %s (%lu)\n", d->name, d->image, why.elf.reason,
                   (unsigned long)why.elf.index);
     } else if (err != KAAL_OK) {
-        rt_printf("kaal: %s: %s failed: %s; not started\n", d->name, why.step, kaal_err_str(err));
+        rt_printf("kaal: %s: %s failed: %s\n", d->name, why.step, kaal_err_str(err));
     }
     return err;
 }
 
-static void connect_all(system_t *s)
+/* Channel k between its two built ends; 0 (and why) if it cannot be made. */
+static int connect_one(system_t *s, unsigned k)
 {
-    for (unsigned k = 0; k < s->m->nchannels; k++) {
-        const manifest_channel_t *mc = &s->m->channels[k];
-        component_t *from = &s->comps[mc->from], *to = &s->comps[mc->to];
-        if (from->state != COMPONENT_BUILT || to->state != COMPONENT_BUILT) {
-            rt_printf("kaal: channel %s -> %s left out: an end is not there\n", s->m->components[mc->from].name,
-                      s->m->components[mc->to].name);
-            continue;
-        }
-        kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
-        if (err == KAAL_OK) {
-            err = channel_connect(s->b, &s->chans[k], from, to);
-        }
-        if (err != KAAL_OK) {
-            rt_printf("kaal: channel %s -> %s left out: %s\n", from->desc->name, to->desc->name, kaal_err_str(err));
-            channel_destroy(s->b, &s->chans[k]);
-            continue;
-        }
-        s->connected[k] = 1;
+    const manifest_channel_t *mc = &s->m->channels[k];
+    component_t *from = &s->comps[mc->from], *to = &s->comps[mc->to];
+    const component_t *full = !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : 0;
+    if (full) {
+        rt_printf("kaal: channel %s -> %s (line %u): %s has no room for another channel (%u at most, in %lu MiB)\n",
+                  from->desc->name, to->desc->name, mc->line, full->desc->name, KAAL_MAX_CHANNELS,
+                  (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
+        return 0;
     }
+    kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
+    if (err == KAAL_OK) {
+        err = channel_connect(s->b, &s->chans[k], from, to);
+    }
+    s->connected[k] = 1; /* from here on, destroying it gives back whatever part was made */
+    if (err != KAAL_OK) {
+        rt_printf("kaal: channel %s -> %s (line %u) failed: %s\n", from->desc->name, to->desc->name, mc->line,
+                  kaal_err_str(err));
+        return 0;
+    }
+    return 1;
 }
 
 /* After component i was rebuilt: all its channels, in the same order, so it
@@ -107,13 +108,14 @@ static void reconnect(system_t *s, unsigned i)
     }
 }
 
-static void start(system_t *s, component_t *c)
+static int start(system_t *s, component_t *c)
 {
     kaal_err_t err = spawn_start(s->b, c);
     if (err != KAAL_OK) {
         rt_printf("kaal: %s: start failed: %s\n", c->desc->name, kaal_err_str(err));
         spawn_destroy(s->b, c);
     }
+    return err == KAAL_OK;
 }
 
 static void print_table(const system_t *s)
@@ -162,8 +164,11 @@ static void restart(system_t *s, unsigned i)
         return;
     }
     reconnect(s, i);
-    start(s, c);
-    rt_printf("kaal: %s restarted (generation %u)\n", c->desc->name, c->generation);
+    if (start(s, c)) {
+        rt_printf("kaal: %s restarted (generation %u)\n", c->desc->name, c->generation);
+    } else {
+        c->state = COMPONENT_STOPPED;
+    }
 }
 
 static void on_fault(system_t *s, unsigned i, seL4_MessageInfo_t info)
@@ -284,12 +289,47 @@ static void finish(system_t *s)
     }
 }
 
+/* Takes apart everything built so far (nothing has run: the root task keeps the CPU until it serves). */
+static void undo(system_t *s)
+{
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        spawn_destroy(s->b, &s->comps[i]);
+    }
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        if (s->connected[k]) {
+            channel_destroy(s->b, &s->chans[k]);
+            s->connected[k] = 0;
+        }
+    }
+}
+
 /* Merged again, the broker holds exactly what it held before the first component. */
 static int all_back(system_t *s)
 {
     untyped_coalesce(&s->b->mem);
     untyped_coalesce(&s->b->devmem);
     return s->b->mem.used_bytes == s->used0 && cspace_free_count(&s->b->slots) == s->slots0;
+}
+
+/* Every component, every channel, then every start: 0 at the first part that cannot be made. */
+static int build_all(system_t *s)
+{
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        if (build_one(s, i) != KAAL_OK) {
+            return 0;
+        }
+    }
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        if (!connect_one(s, k)) {
+            return 0;
+        }
+    }
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        if (!start(s, &s->comps[i])) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size)
@@ -303,14 +343,13 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     untyped_coalesce(&b->mem);
     s->used0 = b->mem.used_bytes;
     s->slots0 = cspace_free_count(&b->slots);
-    for (unsigned i = 0; i < m->ncomponents; i++) {
-        build_one(s, i);
-    }
-    connect_all(s);
-    for (unsigned i = 0; i < m->ncomponents; i++) {
-        if (s->comps[i].state == COMPONENT_BUILT) {
-            start(s, &s->comps[i]);
-        }
+    if (!build_all(s)) {
+        undo(s);
+        int back = all_back(s);
+        rt_printf("kaal: system refused; nothing started (%s)\n",
+                  back ? "all it had built is back with the broker: accounting exact"
+                       : "ACCOUNTING MISMATCH: the broker did not get back all it gave out");
+        return 1;
     }
     print_table(s);
     serve(s);

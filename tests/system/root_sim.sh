@@ -29,7 +29,7 @@ check "impossible grant refused" "$out" "demo.system:24:15: component 'timer': i
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
 
-# A malformed image: the clients' ELF cut short. They are left out; the rest runs.
+# A malformed image: the clients' ELF cut short. The system is refused whole; nothing runs.
 mkdir -p "$work/cut"
 cp "$system" "$images/serial.elf" "$images/timer.elf" "$images/crasher.elf" "$work/cut/"
 head -c 100 "$images/client.elf" >"$work/cut/client.elf"
@@ -37,9 +37,10 @@ head -c 100 "$images/client.elf" >"$work/cut/client.elf"
     "$work/cut/crasher.elf" "$work/cut/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/cut.cpio" "$root" 2>&1)
 status=$?
-check "malformed image refused" "$out" "kaal: client1: image client.elf refused: program headers outside the file (64); not started"
-check "the others run" "$out" "crasher: restarted (generation 2), exiting cleanly"
-check "exit status 0 without the clients" "status $status" "status 0"
+check "malformed image refused" "$out" "kaal: client1: image client.elf refused: program headers outside the file (64)"
+check "all or nothing: nothing starts" "$out" "kaal: system refused; nothing started (all it had built is back with the broker: accounting exact)"
+refute "all or nothing: not the others either" "$out" "serial: 16550 driver"
+check "exit status 1 for a system that cannot be built" "status $status" "status 1"
 
 # A boot archive larger than 1 MiB: a filler first, the system after it, all of it read.
 head -c $((3 << 19)) /dev/zero >"$work/cut/filler"
@@ -85,6 +86,21 @@ check "the budget's restart" "$out" "crasher: restarted (generation 1); making a
 check "past its budget it is stopped" "$out" "kaal: crasher stopped: one more restart would pass its budget of 1 within 60000 ms"
 refute "no restart past the budget" "$out" "crasher: restarted (generation 2)"
 check "the rest goes on" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
+
+# A channel a component has no room for (a ninth): the system is refused whole, naming it.
+{
+    echo "system hub"
+    echo "component hub { image probe.elf }"
+    for i in 1 2 3 4 5 6 7 8 9; do echo "component w$i { image probe.elf }"; done
+    for i in 1 2 3 4 5 6 7 8 9; do echo "channel w$i -> hub"; done
+} >"$work/hub.system"
+"$mkcpio" --system "$work/hub.system" "$work/hub.cpio" "$images/probe.elf"
+out=$(KAAL_BOOT_ARCHIVE="$work/hub.cpio" "$root" 2>&1)
+status=$?
+check "a channel without room is named" "$out" "kaal: channel w9 -> hub (line 20): hub has no room for another channel (8 at most, in 256 MiB)"
+check "and nothing starts" "$out" "kaal: system refused; nothing started (all it had built is back with the broker: accounting exact)"
+refute "no component ran" "$out" "exited with status"
+check "exit status 1 without room" "status $status" "status 1"
 
 # An archive that does not say which file is the system.
 "$mkcpio" "$work/unnamed.cpio" "$system" "$images/probe.elf"
