@@ -59,13 +59,13 @@ ifneq ($(SEL4_PREFIX),)
 	@$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/bench/kaal-bench-channel.elf -icount shift=0 | grep '^{'
 endif
 
-qemu-build:
+qemu-build: build
 ifeq ($(SEL4_PREFIX),)
 	@echo "make $(MAKECMDGOALS): SEL4_PREFIX is not set: give it a seL4 16.0.0 x86_64 pc99 install prefix (see docs/sel4.md)" >&2; exit 2
 endif
 	@scripts/deps.sh qemu
 	cmake -S . -B $(SEL4_BUILD) -G "$(GENERATOR)" -DKAAL_PLATFORM=sel4 -DSEL4_PREFIX=$(abspath $(SEL4_PREFIX)) \
-		-DKAAL_SYSTEM=$(abspath $(SYSTEM))
+		-DKAAL_SYSTEM=$(abspath $(SYSTEM)) -DKAAL_CHECK=$(abspath $(BUILD))/kaal-check
 	cmake --build $(SEL4_BUILD) --parallel
 
 # Boots the root task on seL4 under QEMU; returns the root task's exit status.

@@ -56,6 +56,7 @@ typedef struct manifest_range {
 typedef struct manifest_component {
     char name[MANIFEST_NAME_MAX];
     char image[MANIFEST_NAME_MAX];
+    manifest_pos_t image_at, memory_at; /* their values in the file (0:0 if not given) */
     unsigned priority;       /* 0..seL4_MaxPrio */
     seL4_Word stack, memory; /* bytes, whole 4K pages */
     fault_policy_t fault;
@@ -91,11 +92,29 @@ typedef struct manifest_error {
 } manifest_error_t;
 
 /*
+ * Where errors go when every one is wanted (kaal-check): each is passed to
+ * `report` (if set) in the order found, the first is also kept in *first (if
+ * set), and `count` counts them. Parsing goes on past an error to the next
+ * key or declaration, so one run finds them all.
+ */
+typedef void (*manifest_report_fn)(void *ctx, const manifest_error_t *e);
+typedef struct manifest_diag {
+    manifest_error_t *first;
+    manifest_report_fn report;
+    void *ctx;
+    unsigned count;
+} manifest_diag_t;
+
+/*
  * Parses len bytes of text (need not be NUL-terminated) into *out. file names
  * the text in messages. Returns KAAL_OK, KAAL_E_MANIFEST with *err filled in
  * (err may be NULL), or KAAL_E_INVAL if out is NULL.
  */
 kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err);
+/* The same, with every error through d (d->count of them; KAAL_E_MANIFEST if any). After
+ * errors, *out holds what parsed (the components and channels whose declarations could be
+ * read), for a checker to look further: never a system to start. */
+kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, manifest_t *out, manifest_diag_t *d);
 
 /*
  * Checks every MMIO grant against the device untypeds of this boot
@@ -104,3 +123,6 @@ kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manife
  */
 kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
                                   manifest_error_t *err);
+/* The same, with every uncovered range through d. */
+kaal_err_t manifest_check_devices_diag(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
+                                       manifest_diag_t *d);

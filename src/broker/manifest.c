@@ -16,14 +16,15 @@ typedef struct parser {
     token_t tok; /* the current token */
     const char *file;
     manifest_t *m;
-    manifest_error_t *err;
+    manifest_diag_t *d;
+    int resync;                 /* a declaration broke off at the start of the next one: no skipping */
     unsigned system_line;       /* where 'system' was given; 0 if not yet */
     manifest_component_t *c;    /* the component being parsed */
     manifest_channel_t *ch;     /* the channel being parsed */
     unsigned seen_at[MAX_KEYS]; /* line of each once-only key of the block; 0 if not given */
 } parser_t;
 
-#define FAIL_AT(ps, t, ...) manifest_fail((ps)->err, (ps)->file, (t).line, (t).col, __VA_ARGS__)
+#define FAIL_AT(ps, t, ...) manifest_fail((ps)->d, (ps)->file, (t).line, (t).col, __VA_ARGS__)
 
 static void next(parser_t *ps)
 {
@@ -260,6 +261,7 @@ typedef struct key_def {
 static kaal_err_t key_image(parser_t *ps, const token_t *key)
 {
     (void)key;
+    ps->c->image_at = (manifest_pos_t){ps->tok.line, ps->tok.col};
     return value_word(ps, ps->c->image, 0);
 }
 
@@ -285,6 +287,7 @@ static kaal_err_t key_stack(parser_t *ps, const token_t *key)
 static kaal_err_t key_memory(parser_t *ps, const token_t *key)
 {
     (void)key;
+    ps->c->memory_at = (manifest_pos_t){ps->tok.line, ps->tok.col};
     return value_size(ps, &ps->c->memory);
 }
 
@@ -460,7 +463,17 @@ static kaal_err_t parse_key(parser_t *ps, const key_def_t *keys, unsigned nkeys)
 
 static int is_declaration(const token_t *t);
 
-/* '{' then keys, one a line, then '}'; the braces may share a line with a key. */
+/* Past the rest of a line inside a block: to its end, or to the block's '}'. */
+static void skip_key(parser_t *ps)
+{
+    while (ps->tok.kind != TOK_NEWLINE && ps->tok.kind != TOK_RBRACE && ps->tok.kind != TOK_EOF) {
+        next(ps);
+    }
+}
+
+/* '{' then keys, one a line, then '}'; the braces may share a line with a key. A key
+ * with an error is reported and skipped, so the keys after it are checked too; the
+ * block is then an error as a whole. */
 static kaal_err_t parse_block(parser_t *ps, const token_t *decl, const char *what, const key_def_t *keys,
                               unsigned nkeys)
 {
@@ -469,13 +482,15 @@ static kaal_err_t parse_block(parser_t *ps, const token_t *decl, const char *wha
     }
     next(ps);
     rt_memset(ps->seen_at, 0, sizeof(ps->seen_at));
+    kaal_err_t result = KAAL_OK;
     for (;;) {
         skip_newlines(ps);
         if (ps->tok.kind == TOK_RBRACE) {
             next(ps);
-            return KAAL_OK;
+            return result;
         }
         if (ps->tok.kind == TOK_EOF || is_declaration(&ps->tok)) {
+            ps->resync = 1;
             return FAIL_AT(ps, *decl, "%s has no closing '}'", what);
         }
         kaal_err_t err = parse_key(ps, keys, nkeys);
@@ -483,8 +498,30 @@ static kaal_err_t parse_block(parser_t *ps, const token_t *decl, const char *wha
             err = end_of_line(ps);
         }
         if (err != KAAL_OK) {
-            return err;
+            result = err;
+            skip_key(ps);
         }
+    }
+}
+
+/* Past the rest of a declaration that broke off: to the end of its line, and through
+ * its block if one opens on it. */
+static void skip_declaration(parser_t *ps)
+{
+    if (ps->resync) {
+        ps->resync = 0;
+        return;
+    }
+    while (ps->tok.kind != TOK_NEWLINE && ps->tok.kind != TOK_EOF) {
+        if (ps->tok.kind == TOK_LBRACE) {
+            while (ps->tok.kind != TOK_RBRACE && ps->tok.kind != TOK_EOF && !is_declaration(&ps->tok)) {
+                next(ps);
+            }
+            if (ps->tok.kind != TOK_RBRACE) {
+                return; /* no closing brace: the next declaration starts here */
+            }
+        }
+        next(ps);
     }
 }
 
@@ -531,6 +568,7 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
         return FAIL_AT(ps, name, "component '%s' is declared twice (first at line %u)", c->name,
                        m->components[other].line);
     }
+    m->ncomponents++; /* declared: the channels below may name it, whatever its block holds */
     char what[64];
     rt_snprintf(what, sizeof(what), "component '%s'", c->name);
     err = parse_block(ps, decl, what, component_keys, N(component_keys));
@@ -541,10 +579,9 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
         return FAIL_AT(ps, *decl, "component '%s' has no image", c->name);
     }
     if (c->restarts_at.line && c->fault != FAULT_RESTART) {
-        return manifest_fail(ps->err, ps->file, c->restarts_at.line, c->restarts_at.col,
+        return manifest_fail(ps->d, ps->file, c->restarts_at.line, c->restarts_at.col,
                              "component '%s': 'restarts' is a budget for 'fault restart'", c->name);
     }
-    m->ncomponents++;
     return end_of_line(ps);
 }
 
@@ -632,37 +669,51 @@ static kaal_err_t parse_declaration(parser_t *ps)
     return unexpected(ps, "'system', 'component' or 'channel'");
 }
 
+/* Every declaration; one with an error is reported and skipped, and the rest are checked
+ * too. The whole-system checks need a whole system: they run only if all parsed. */
 static kaal_err_t parse_all(parser_t *ps)
 {
-    for (next(ps);; next(ps)) {
+    kaal_err_t result = KAAL_OK;
+    next(ps);
+    for (;;) {
         skip_newlines(ps);
         if (ps->tok.kind == TOK_EOF) {
             break;
         }
         kaal_err_t err = parse_declaration(ps);
         if (err != KAAL_OK) {
-            return err;
+            result = err;
+            skip_declaration(ps);
         }
+    }
+    if (result != KAAL_OK) {
+        return result;
     }
     if (ps->m->ncomponents == 0) {
         return FAIL_AT(ps, ps->tok, "the system has no components");
     }
-    return manifest_check_grants(ps->m, ps->file, ps->err);
+    return manifest_check_grants(ps->m, ps->file, ps->d);
+}
+
+kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, manifest_t *out, manifest_diag_t *d)
+{
+    if (!out || !d) {
+        return KAAL_E_INVAL;
+    }
+    parser_t ps = {.file = file, .m = out, .d = d};
+    rt_memset(out, 0, sizeof(*out));
+    manifest_lex_init(&ps.lx, text, len);
+    return parse_all(&ps);
 }
 
 kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err)
 {
-    if (!out) {
-        return KAAL_E_INVAL;
-    }
-    parser_t ps = {.file = file, .m = out, .err = err};
-    rt_memset(out, 0, sizeof(*out));
+    manifest_diag_t d = {.first = err};
     if (err) {
         rt_memset(err, 0, sizeof(*err));
     }
-    manifest_lex_init(&ps.lx, text, len);
-    kaal_err_t e = parse_all(&ps);
-    if (e != KAAL_OK) {
+    kaal_err_t e = manifest_parse_diag(text, len, file, out, &d);
+    if (e == KAAL_E_MANIFEST) {
         rt_memset(out, 0, sizeof(*out)); /* nothing half-parsed reaches the caller */
     }
     return e;

@@ -5,6 +5,7 @@
  */
 #include <kaal/bootinfo.h>
 #include <kaal/manifest.h>
+#include <kaal/rt.h>
 #include "manifest_internal.h"
 
 #define GRANTS_MAX 4
@@ -61,15 +62,15 @@ typedef struct conflict {
     const char *holder, *owner;
 } conflict_t;
 
-static kaal_err_t report(const char *file, manifest_error_t *err, const conflict_t *c)
+static kaal_err_t report(const char *file, manifest_diag_t *d, const conflict_t *c)
 {
     const grant_t *g = &c->g, *o = &c->other;
     if (kinds[c->kind].single) {
-        return manifest_fail(err, file, g->at.line, g->at.col,
+        return manifest_fail(d, file, g->at.line, g->at.col,
                              "component '%s': %s %lu is also given to '%s' at line %u", c->holder, kinds[c->kind].what,
                              (unsigned long)g->first, c->owner, o->at.line);
     }
-    return manifest_fail(err, file, g->at.line, g->at.col,
+    return manifest_fail(d, file, g->at.line, g->at.col,
                          "component '%s': %s 0x%lx-0x%lx %s 0x%lx-0x%lx, given to '%s' at line %u", c->holder,
                          kinds[c->kind].what, (unsigned long)g->first, (unsigned long)g->last, kinds[c->kind].verb,
                          (unsigned long)o->first, (unsigned long)o->last, c->owner, o->at.line);
@@ -96,40 +97,66 @@ static int before(manifest_pos_t x, manifest_pos_t y)
     return x.line < y.line || (x.line == y.line && x.col < y.col);
 }
 
-/* Reports the conflict that comes first in the file, whatever its kind. */
-kaal_err_t manifest_check_grants(const manifest_t *m, const char *file, manifest_error_t *err)
+#define KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* The first conflict in the file that comes after position `after` (each grant against the first
+ * earlier grant it overlaps); 0 if there is none. */
+static int next_conflict(const manifest_t *m, manifest_pos_t after, conflict_t *next)
 {
-    conflict_t first = {.holder = NULL};
+    int found = 0;
     for (unsigned a = 0; a < m->ncomponents; a++) {
-        for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        for (unsigned k = 0; k < KINDS; k++) {
             grant_t g[GRANTS_MAX], other[GRANTS_MAX];
             unsigned n = kinds[k].get(&m->components[a], g), owner;
             for (unsigned i = 0; i < n; i++) {
-                const grant_t *o = earlier_overlap(m, k, a, &g[i], i, other, &owner);
-                if (o && (!first.holder || before(g[i].at, first.g.at))) {
-                    first = (conflict_t){g[i], *o, k, m->components[a].name, m->components[owner].name};
+                const grant_t *o = before(after, g[i].at) ? earlier_overlap(m, k, a, &g[i], i, other, &owner) : 0;
+                if (o && (!found || before(g[i].at, next->g.at))) {
+                    *next = (conflict_t){g[i], *o, k, m->components[a].name, m->components[owner].name};
+                    found = 1;
                 }
             }
         }
     }
-    return first.holder ? report(file, err, &first) : KAAL_OK;
+    return found;
 }
 
-kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file, manifest_error_t *err)
+/* Every conflict, in the order of the file: the first reported is the first in the file. */
+kaal_err_t manifest_check_grants(const manifest_t *m, const char *file, manifest_diag_t *d)
+{
+    kaal_err_t err = KAAL_OK;
+    conflict_t c;
+    for (manifest_pos_t at = {0, 0}; next_conflict(m, at, &c); at = c.g.at) {
+        err = report(file, d, &c);
+    }
+    return err;
+}
+
+kaal_err_t manifest_check_devices_diag(const manifest_t *m, const seL4_BootInfo *bi, const char *file,
+                                       manifest_diag_t *d)
 {
     if (!m || !bi) {
         return KAAL_E_INVAL;
     }
+    kaal_err_t err = KAAL_OK;
     for (unsigned a = 0; a < m->ncomponents; a++) {
         const manifest_component_t *c = &m->components[a];
         for (unsigned i = 0; i < c->nmmio; i++) {
             const manifest_range_t *r = &c->mmio[i];
             if (!bootinfo_device_covers(bi, r->first, r->last)) {
-                return manifest_fail(err, file, r->at.line, r->at.col,
-                                     "component '%s': no device untyped covers mmio 0x%lx-0x%lx", c->name,
-                                     (unsigned long)r->first, (unsigned long)r->last);
+                err = manifest_fail(d, file, r->at.line, r->at.col,
+                                    "component '%s': no device untyped covers mmio 0x%lx-0x%lx", c->name,
+                                    (unsigned long)r->first, (unsigned long)r->last);
             }
         }
     }
-    return KAAL_OK;
+    return err;
+}
+
+kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, const char *file, manifest_error_t *err)
+{
+    manifest_diag_t d = {.first = err};
+    if (err) {
+        rt_memset(err, 0, sizeof(*err));
+    }
+    return manifest_check_devices_diag(m, bi, file, &d);
 }

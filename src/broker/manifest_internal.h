@@ -31,9 +31,10 @@ void manifest_tok_describe(const token_t *t, char *buf, size_t size);
 /* The word itself, NUL-terminated; 0 if it does not fit in size. */
 int manifest_tok_copy(const token_t *t, char *buf, size_t size);
 
-/* Fills *err (if any) with "file:line:col: message" and returns KAAL_E_MANIFEST. */
-kaal_err_t manifest_fail(manifest_error_t *err, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+/* Reports "file:line:col: message" through d (manifest.h) and returns KAAL_E_MANIFEST. */
+kaal_err_t manifest_fail(manifest_diag_t *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* Grants no two components, and no component twice, may hold: IO ports, IRQ pins, MMIO. */
-kaal_err_t manifest_check_grants(const manifest_t *m, const char *file, manifest_error_t *err);
+/* Grants no two components, and no component twice, may hold: IO ports, IRQ pins, MMIO; every
+ * conflict reported, in the order of the file. */
+kaal_err_t manifest_check_grants(const manifest_t *m, const char *file, manifest_diag_t *d);

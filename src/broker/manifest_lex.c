@@ -151,20 +151,21 @@ void manifest_tok_describe(const token_t *t, char *buf, size_t size)
     }
 }
 
-kaal_err_t manifest_fail(manifest_error_t *err, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+kaal_err_t manifest_fail(manifest_diag_t *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
-    if (!err) {
-        return KAAL_E_MANIFEST;
+    manifest_error_t e = {.line = line, .col = col};
+    int n = rt_snprintf(e.message, sizeof(e.message), "%s:%u:%u: ", file ? file : "(system)", line, col);
+    if (n >= 0 && (size_t)n < sizeof(e.message)) { /* a file name too long leaves no room for the rest */
+        va_list ap;
+        va_start(ap, fmt);
+        rt_vsnprintf(e.message + n, sizeof(e.message) - (size_t)n, fmt, ap);
+        va_end(ap);
     }
-    err->line = line;
-    err->col = col;
-    int n = rt_snprintf(err->message, sizeof(err->message), "%s:%u:%u: ", file ? file : "(system)", line, col);
-    if (n < 0 || (size_t)n >= sizeof(err->message)) {
-        return KAAL_E_MANIFEST; /* a file name too long leaves no room for the rest */
+    if (d->count++ == 0 && d->first) {
+        *d->first = e;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    rt_vsnprintf(err->message + n, sizeof(err->message) - (size_t)n, fmt, ap);
-    va_end(ap);
+    if (d->report) {
+        d->report(d->ctx, &e);
+    }
     return KAAL_E_MANIFEST;
 }

@@ -568,6 +568,67 @@ static void lifetimes(void **state)
     expect_error(A " lifetime forever\n}\n", 3, 11, "expected 'service' or 'task', found 'forever'");
 }
 
+/* Every error, for kaal-check: parsing goes on to the next key or declaration. */
+static char reported[8][256];
+static unsigned nreported;
+
+static void collect(void *ctx, const manifest_error_t *e)
+{
+    (void)ctx;
+    if (nreported < 8) {
+        strcpy(reported[nreported], e->message);
+    }
+    nreported++;
+}
+
+static void every_error_is_found(void **state)
+{
+    (void)state;
+    const char *text = "component a {\n"
+                       " image a.elf\n"
+                       " ioports 0x3f8-0x10000\n" /* 3: past 0xffff */
+                       " priority 999\n"          /* 4: out of range */
+                       "}\n"
+                       "channel a -> nobody {\n"  /* 6: no such component; its block is skipped */
+                       " size 4K\n"
+                       "}\n"
+                       "bogus line\n"             /* 9: not a declaration */
+                       "component b { image b.elf\n"
+                       "  stack 5 }\n"            /* 11: not a multiple of 4K */
+                       "channel b -> a\n";        /* fine: a was declared, whatever its errors */
+    manifest_error_t first;
+    manifest_diag_t d = {.first = &first, .report = collect};
+    nreported = 0;
+    assert_int_equal(manifest_parse_diag(text, strlen(text), "t.system", &m, &d), KAAL_E_MANIFEST);
+    assert_int_equal(d.count, 5);
+    assert_int_equal(nreported, 5);
+    assert_string_equal(reported[0], "t.system:3:10: IO port range '0x3f8-0x10000' goes past 0xffff");
+    assert_string_equal(reported[1], "t.system:4:11: priority 999 is out of range (0 to 255)");
+    assert_string_equal(reported[2], "t.system:6:14: no component 'nobody' declared before this channel");
+    assert_string_equal(reported[3], "t.system:9:1: expected 'system', 'component' or 'channel', found 'bogus'");
+    assert_string_equal(reported[4], "t.system:11:9: size '5' is not a non-zero multiple of 4K");
+    assert_string_equal(first.message, reported[0]);
+    assert_int_equal(m.ncomponents, 2); /* what parsed, for a checker */
+    assert_string_equal(m.components[1].image, "b.elf");
+    /* manifest_parse gives the same first error. */
+    assert_int_equal(parse(text), KAAL_E_MANIFEST);
+    assert_string_equal(err.message, reported[0]);
+}
+
+/* Every grant conflict, in the order of the file. */
+static void every_conflict_is_found(void **state)
+{
+    (void)state;
+    const char *text = "component a {\n image a.elf\n irq 4\n ioports 0x40-0x43\n}\n"
+                       "component b {\n image b.elf\n ioports 0x42\n irq 4\n}\n";
+    manifest_diag_t d = {.report = collect};
+    nreported = 0;
+    assert_int_equal(manifest_parse_diag(text, strlen(text), "t.system", &m, &d), KAAL_E_MANIFEST);
+    assert_int_equal(nreported, 2);
+    assert_string_equal(reported[0], "t.system:8:10: component 'b': IO ports 0x42-0x42 overlap 0x40-0x43, given to 'a' at line 4");
+    assert_string_equal(reported[1], "t.system:9:6: component 'b': irq 4 is also given to 'a' at line 3");
+}
+
 static void channel_endpoints(void **state)
 {
     (void)state;
@@ -818,6 +879,8 @@ int main(void)
         cmocka_unit_test(fault_policies),
         cmocka_unit_test(restart_budgets),
         cmocka_unit_test(lifetimes),
+        cmocka_unit_test(every_error_is_found),
+        cmocka_unit_test(every_conflict_is_found),
         cmocka_unit_test(mmio_ranges),
         cmocka_unit_test(component_without_image),
         cmocka_unit_test(duplicate_component_names),

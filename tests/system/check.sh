@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# kaal-check, the host checker of system descriptions: the demo passes; each
+# kind of problem is reported at its file:line:col, every one in one run, in
+# the order of the file, and the exit status says so. Ends with "N passed, N failed".
+# Usage: check.sh KAAL_CHECK WORK_DIR COMPONENT_IMAGE_DIR
+set -u
+check_tool=$1 work=$2 images=$3
+mkdir -p "$work"
+. "$(dirname "$0")/demo_checks.sh"
+demo=$(dirname "$0")/../../systems/demo.system
+
+out=$("$check_tool" "$demo" "$images"/*.elf 2>&1)
+status=$?
+check "the demo passes" "$out" "demo.system: ok: 5 components, 6 channels"
+check "exit status 0 when all is well" "status $status" "status 0"
+out=$("$check_tool" -q "$demo" "$images"/*.elf 2>&1)
+check "-q says nothing when all is well" "[$out]" "[]"
+
+# Three problems at once: a missing image, an IO port past 0xffff, a channel to no component.
+cat >"$work/three.system" <<'END'
+component a {
+    image     missing.elf
+    ioports   0x3f8-0x10000
+}
+channel a -> nobody
+END
+out=$("$check_tool" "$work/three.system" "$images"/*.elf 2>&1)
+status=$?
+check "a missing image" "$out" "three.system:2:15: component 'a': image 'missing.elf' is not among the images given"
+check "an IO port past 0xffff" "$out" "three.system:3:15: IO port range '0x3f8-0x10000' goes past 0xffff"
+check "a channel to no component" "$out" "three.system:5:14: no component 'nobody' declared before this channel"
+check "three lines" "$(grep -c '^three.system:' <<<"$out") lines" "3 lines"
+check "exit status 1 for problems" "status $status" "status 1"
+
+# What only building it shows: an image that is not an ELF, a quota too small for its image,
+# a channel too large, a ninth channel on one component, MMIO no device covers, and more
+# memory than the machine has.
+head -c 64 "$images/probe.elf" >"$work/cut.elf"
+{
+    echo "system built"
+    echo "component hub { image probe.elf"
+    echo "  memory 600M }"
+    echo "component cut { image cut.elf }"
+    echo "component small { image client.elf"
+    echo "  memory 16K }"
+    echo "component dev { image probe.elf"
+    echo "  mmio 0x100000 4K }"
+    for i in 1 2 3 4 5 6 7 8 9; do echo "component w$i { image probe.elf }"; done
+    echo "channel dev -> hub { size 128K }"
+    for i in 1 2 3 4 5 6 7 8 9; do echo "channel w$i -> hub"; done
+} >"$work/built.system"
+out=$("$check_tool" "$work/built.system" "$images"/*.elf "$work/cut.elf" 2>&1)
+status=$?
+check "an image that is no ELF" "$out" "built.system:4:23: component 'cut': image 'cut.elf' refused: program headers outside the file"
+check "a quota too small" "$out" "built.system:6:10: component 'small': its image, stack and kernel objects need"
+check "MMIO no device covers" "$out" "built.system:8:8: component 'dev': no device untyped covers mmio 0x100000-0x100fff"
+check "a channel too large" "$out" "built.system:18:1: channel dev -> hub: 128 KiB is more than a channel holds (64 KiB)"
+check "a ninth channel" "$out" "built.system:27:1: channel w9 -> hub: hub has no room for another channel (8 at most, in 256 MiB)"
+check "more memory than the machine" "$out" "built.system:1:1: the quotas and channels add up to"
+check "in the order of the file" "$(head -1 <<<"$out")" "built.system:1:1:"
+check "exit status 1 for what building shows" "status $status" "status 1"
+
+out=$("$check_tool" 2>&1)
+status=$?
+check "usage" "$out" "usage: kaal-check [-q] FILE.system [IMAGE...]"
+check "exit status 2 for usage" "status $status" "status 2"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
