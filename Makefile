@@ -43,7 +43,7 @@ run: build
 # The suites check the demo, whatever SYSTEM says.
 test qemu-test: SYSTEM := systems/demo.system
 test: build
-	cd $(BUILD) && ctest --output-on-failure --verbose
+	cd $(BUILD) && ctest --output-on-failure
 ifneq ($(SEL4_PREFIX),)
 	$(MAKE) qemu-test
 endif
