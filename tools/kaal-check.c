@@ -243,5 +243,8 @@ int main(int argc, char **argv)
         printf("%s: ok: %u components, %u channels%s\n", file, m.ncomponents, m.nchannels,
                nimages ? "" : " (images not checked: none given)");
     }
+    free(comps);
+    free(chans);
+    free(text);
     return nproblems ? 1 : 0;
 }
