@@ -5,6 +5,7 @@
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench             benchmarks, printed as JSON lines (QEMU boot time too with SEL4_PREFIX)
 #   make fuzz              each fuzz harness under libFuzzer for FUZZ_SECONDS (default 60)
+#   make install PREFIX=<dir>   the SDK: build systems of your own outside the tree (docs/tutorial.md)
 #   make qemu / make qemu-test SEL4_PREFIX=<seL4 install prefix>   the real kernel under QEMU
 
 SANITIZE ?= 0
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 CMAKE_FLAGS = -DSANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) -DKAAL_SYSTEM=$(abspath $(SYSTEM))
 
-.PHONY: all deps build run test bench clean qemu qemu-test qemu-build fuzz
+.PHONY: all deps build run test bench clean qemu qemu-test qemu-build fuzz install
 
 # The fuzz build: clang, libFuzzer, ASan and UBSan (tests/fuzz/README.md).
 FUZZ_BUILD := build-fuzz
@@ -85,6 +86,15 @@ qemu-test: qemu-build build
 	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
 endif
+
+# The SDK, for projects outside the tree (docs/tutorial.md): make install PREFIX=<dir>.
+PREFIX ?= /usr/local
+install: SYSTEM := systems/demo.system
+install: build
+ifeq ($(SANITIZE),1)
+	@echo "make install: the SDK comes from the plain build: drop SANITIZE=1" >&2; exit 2
+endif
+	cmake --install $(BUILD) --prefix $(abspath $(PREFIX))
 
 # Each harness for FUZZ_SECONDS; `make test` replays their corpora and past findings without fuzzing.
 fuzz:

@@ -25,6 +25,7 @@ typedef struct system {
     uint8_t connected[MANIFEST_MAX_CHANNELS];
     restart_log_t restarts[MANIFEST_MAX_COMPONENTS];
     seL4_Word used0, slots0; /* the broker's used bytes and free slots before the first component */
+    unsigned failures;       /* components that exited with a status other than 0, or were stopped by policy */
 } system_t;
 
 static system_t sys;
@@ -180,8 +181,10 @@ static void on_fault(system_t *s, unsigned i, seL4_MessageInfo_t info)
     const manifest_component_t *d = c->desc;
     if (d->fault != FAULT_RESTART) {
         rt_printf("kaal: %s stopped (its fault policy is stop)\n", d->name);
+        s->failures++;
         reclaim(s, c, COMPONENT_STOPPED);
     } else if (!restart_allowed(&s->restarts[i], d->restarts, d->restart_window_ms, root_now_ms())) {
+        s->failures++;
         rt_printf("kaal: %s stopped: one more restart would pass its budget of %u within %lu ms\n", d->name,
                   d->restarts, (unsigned long)d->restart_window_ms);
         reclaim(s, c, COMPONENT_STOPPED);
@@ -228,6 +231,7 @@ static int handle(system_t *s, seL4_Word badge, seL4_MessageInfo_t info, seL4_Me
     }
     if (seL4_MessageInfo_get_label(info) == KAAL_RPC_EXIT && seL4_MessageInfo_get_length(info) == 1) {
         rt_printf("kaal: %s exited with status %ld\n", c->desc->name, (long)seL4_GetMR(0));
+        s->failures += seL4_GetMR(0) != 0;
         reclaim(s, c, COMPONENT_EXITED);
         return 0;
     }
@@ -361,5 +365,9 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     rt_printf("kaal: the system has ended; %s\n",
               back ? "every byte and slot it held is back with the broker (accounting exact)"
                    : "ACCOUNTING MISMATCH: the broker did not get back all it gave out");
-    return back ? 0 : 1;
+    if (s->failures) {
+        rt_printf("kaal: status 1: %u component%s exited with a status other than 0 or stopped by fault\n",
+                  s->failures, s->failures == 1 ? "" : "s");
+    }
+    return back && s->failures == 0 ? 0 : 1;
 }

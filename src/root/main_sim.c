@@ -1,5 +1,7 @@
 /* The root task on the sim: boot the simulated machine, then run as its root
- * thread, with the boot archive read from the build directory. */
+ * thread. Its boot archive is the file KAAL_BOOT_ARCHIVE names in the
+ * environment; else the one linked in, as on seL4 (an SDK system, kaal_system()
+ * in kaal's CMake package); else the build directory's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -37,12 +39,24 @@ static char *read_archive(const char *path, size_t *size)
     return data;
 }
 
+/* The archive linked into the executable, if one is (objcopy names its bounds after the file). */
+extern const char _binary_boot_cpio_start[] __attribute__((weak)), _binary_boot_cpio_end[] __attribute__((weak));
+
 int main(void)
 {
     seL4_BootInfo *bi = sel4sim_boot();
     rt_set_putc(seL4_DebugPutChar);
-    /* The build's archive, unless the environment names another (the system tests do). */
-    const char *path = getenv("KAAL_BOOT_ARCHIVE") ? getenv("KAAL_BOOT_ARCHIVE") : KAAL_BOOT_ARCHIVE;
+    const char *path = getenv("KAAL_BOOT_ARCHIVE");
+    if (!path && _binary_boot_cpio_start) {
+        return root_main(bi, _binary_boot_cpio_start, (size_t)(_binary_boot_cpio_end - _binary_boot_cpio_start));
+    }
+#ifdef KAAL_BOOT_ARCHIVE
+    path = path ? path : KAAL_BOOT_ARCHIVE;
+#endif
+    if (!path) {
+        fprintf(stderr, "kaal: no boot archive: none is linked in, and KAAL_BOOT_ARCHIVE names none\n");
+        return 1;
+    }
     size_t size = 0;
     char *archive = read_archive(path, &size);
     if (!archive) {

@@ -16,7 +16,8 @@ const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive,
 /* Builds and starts the system's components, then serves them until the
  * system ends (its tasks have ended, or no component is left), stops its
  * services and checks that everything came back; returns the root task's
- * status (0, or 1 if the broker's accounting is off). */
+ * status: 0, or 1 if a component exited with a status other than 0, was
+ * stopped by its fault policy or restart budget, or the accounting is off. */
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size);
 
 /* Checks memory and the board's devices with the broker's own means (board/<board>.c); 0 if all is well. */

@@ -82,6 +82,9 @@ sed 's/restarts  3 in 10s /restarts  1 in 1min /' "$system" >"$work/budget.syste
 "$mkcpio" --system "$work/budget.system" "$work/budget.cpio" "$images/serial.elf" "$images/timer.elf" \
     "$images/crasher.elf" "$images/client.elf"
 out=$(KAAL_BOOT_ARCHIVE="$work/budget.cpio" timeout 20 "$root" 2>&1)
+status=$?
+check "a component stopped by its budget fails the run" "status $status" "status 1"
+check "and the run says why" "$out" "kaal: status 1: 1 component exited with a status other than 0 or stopped by fault"
 check "the budget's restart" "$out" "crasher: restarted (generation 1); making a message of 128 words"
 check "past its budget it is stopped" "$out" "kaal: crasher stopped: one more restart would pass its budget of 1 within 60000 ms"
 refute "no restart past the budget" "$out" "crasher: restarted (generation 2)"

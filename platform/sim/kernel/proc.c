@@ -37,10 +37,17 @@ typedef struct proc {
     word_t epoch; /* ksim.unmap_epoch when the process last dropped its mappings */
 } proc_t;
 
+/* Where the launcher is: the environment's SEL4SIM_LAUNCHER, else what the
+ * program linked in (an installed SDK links its own path), else the build's. */
+extern const char *const sel4sim_launcher __attribute__((weak));
+
 static const char *launcher_path(void)
 {
     const char *env = getenv("SEL4SIM_LAUNCHER");
-    return env && *env ? env : SEL4SIM_LAUNCHER;
+    if (env && *env) {
+        return env;
+    }
+    return &sel4sim_launcher && sel4sim_launcher ? sel4sim_launcher : SEL4SIM_LAUNCHER;
 }
 
 static proc_t *spawn_process(tcb_t *t)

@@ -1,0 +1,28 @@
+# The SDK: what `make install PREFIX=<dir>` installs for projects outside the
+# tree, which use it through the CMake package (cmake/kaalConfig.cmake):
+#
+#   include/kaal/        kaal's headers          include/kaal-sim/   the sim's libsel4 headers
+#   lib/kaal/sim/        the root task, broker, runtime and sim libraries, host side
+#   lib/kaal/sim/image/  what a component links on the sim: start object, runtime, libsel4
+#   share/kaal/          the image linker script; images/sim/: ready components (serial, timer)
+#   bin/                 mkcpio, kaal-check     libexec/kaal/       the sim's process launcher
+#   lib/cmake/kaal/      the package: find_package(kaal), kaal_component(), kaal_system()
+#
+# Installed from the plain sim build (not a sanitizer build: a project of its own need not use them).
+if(NOT KAAL_PLATFORM STREQUAL "sim" OR SANITIZE)
+  return()
+endif()
+
+install(DIRECTORY include/kaal DESTINATION include)
+install(DIRECTORY platform/sim/include/sel4 DESTINATION include/kaal-sim)
+install(TARGETS kaal_root kaal_broker kaal_drivers kaal_rt sel4sim ARCHIVE DESTINATION lib/kaal/sim)
+install(FILES ${CMAKE_BINARY_DIR}/src/root/root_main_sim.o DESTINATION lib/kaal/sim)
+install(TARGETS image_component image_drivers image_rt sel4sim_user ARCHIVE DESTINATION lib/kaal/sim/image)
+install(FILES ${CMAKE_BINARY_DIR}/components/component_start.o DESTINATION lib/kaal/sim/image)
+install(FILES platform/sel4/image.ld DESTINATION share/kaal)
+install(FILES ${CMAKE_BINARY_DIR}/components/serial.elf ${CMAKE_BINARY_DIR}/components/timer.elf
+        DESTINATION share/kaal/images/sim)
+install(PROGRAMS ${KAAL_MKCPIO} DESTINATION bin)
+install(TARGETS kaal-check RUNTIME DESTINATION bin)
+install(TARGETS sel4sim-launcher RUNTIME DESTINATION libexec/kaal)
+install(FILES cmake/kaalConfig.cmake DESTINATION lib/cmake/kaal)
