@@ -85,9 +85,11 @@ qemu-test: qemu-build build
 		| tee $(SEL4_BUILD)/conformance-sel4.out; test $${PIPESTATUS[0]} -eq 0
 	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
+	tests/system/sdk.sh $(BUILD) $(SEL4_BUILD)/sdk-test $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 endif
 
-# The SDK, for projects outside the tree (docs/tutorial.md): make install PREFIX=<dir>.
+# The SDK, for projects outside the tree (docs/tutorial.md): make install PREFIX=<dir>, and with
+# SEL4_PREFIX=<prefix> the libraries for that seL4 kernel too.
 PREFIX ?= /usr/local
 install: SYSTEM := systems/demo.system
 install: build
@@ -95,6 +97,10 @@ ifeq ($(SANITIZE),1)
 	@echo "make install: the SDK comes from the plain build: drop SANITIZE=1" >&2; exit 2
 endif
 	cmake --install $(BUILD) --prefix $(abspath $(PREFIX))
+ifneq ($(SEL4_PREFIX),)
+	$(MAKE) --no-print-directory qemu-build SYSTEM=$(SYSTEM)
+	cmake --install $(SEL4_BUILD) --prefix $(abspath $(PREFIX))
+endif
 
 # Each harness for FUZZ_SECONDS; `make test` replays their corpora and past findings without fuzzing.
 fuzz:
