@@ -38,7 +38,7 @@ int spawn_bench_run(broker_t *b, const void *image, size_t size, uint64_t (*now)
                     const char *unit)
 {
     kaal_obj_t ep;
-    if (untyped_alloc(&b->mem, seL4_EndpointObject, 0, &ep) != KAAL_OK) {
+    if (untyped_alloc(&b->mem, seL4_EndpointObject, 0, &ep) != KAAL_OK || spawn_prepare(b) != KAAL_OK) {
         return 1;
     }
     uint64_t spawn[BATCHES], reclaim[BATCHES];

@@ -73,6 +73,13 @@ typedef struct spawn_problem {
 } spawn_problem_t;
 
 /*
+ * Makes what building components needs of the broker's own, once: the paging
+ * structures of its window (BROKER_WINDOW), kept from then on. spawn_build
+ * calls it; call it first where the broker's memory is counted before and after.
+ */
+kaal_err_t spawn_prepare(broker_t *b);
+
+/*
  * Builds component `id` from its description and ELF image; `ep` is the
  * broker's endpoint (the component gets it badged with id, and badged with
  * id | KAAL_BADGE_FAULT as its fault endpoint). On error nothing is left

@@ -27,6 +27,7 @@ typedef struct vs_table {
     int16_t parent;      /* index of the table above, -1 under the PML4 */
     uint16_t used;       /* entries in use: tables below and pages */
     uint8_t level;       /* 1 (maps 4 KiB pages) .. ARCH_LEVELS (under the root); 0: slot free */
+    uint8_t pinned;      /* kept when empty (vspace_pin) */
     uint64_t pages[(1u << ARCH_INDEX_BITS) / 64]; /* entries that map a page, a bit each */
 } vs_table_t;
 
@@ -46,6 +47,9 @@ typedef struct vspace {
 } vspace_t;
 
 void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quota_t *quota);
+/* Makes the tables that map the 4 KiB page at vaddr, and keeps them when nothing is mapped
+ * below them, until vspace_destroy: for a window that is mapped and unmapped over and over. */
+kaal_err_t vspace_pin(vspace_t *vs, seL4_Word vaddr);
 /* Frees every paging structure at once (the address space is going: its frames are the caller's to free). */
 void vspace_destroy(vspace_t *vs);
 /* Reserves [vaddr, vaddr + size): page aligned, below the user top, free of other reservations. */

@@ -10,7 +10,6 @@
 #include <kaal/spawn.h>
 
 #define PAGE 0x1000ul
-#define SPAWN_WINDOW (BROKER_VSPACE_BASE + (4ul << 20)) /* where frames are filled before they move */
 #define INFO_FRAME 0
 #define IPCBUF_FRAME 1
 
@@ -163,15 +162,22 @@ static kaal_err_t sync_code(component_t *c, unsigned first, seL4_Word n)
     return KAAL_OK;
 }
 
+kaal_err_t spawn_prepare(broker_t *b)
+{
+    kaal_err_t err = b->window_ready ? KAAL_OK : vspace_pin(&b->vspace, BROKER_WINDOW);
+    b->window_ready = err == KAAL_OK;
+    return err;
+}
+
 /* Maps frames [first, first + n) into the broker's window, so they can be written. */
 static kaal_err_t window_open(broker_t *b, component_t *c, unsigned first, seL4_Word n)
 {
     for (seL4_Word i = 0; i < n; i++) {
-        kaal_err_t err = vspace_map(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits,
+        kaal_err_t err = vspace_map(&b->vspace, c->frames[first + i].cap, BROKER_WINDOW + i * PAGE, seL4_PageBits,
                                     seL4_ReadWrite, ARCH_MAP_DEFAULT);
         if (err != KAAL_OK) {
             while (i-- > 0) {
-                vspace_unmap(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits);
+                vspace_unmap(&b->vspace, c->frames[first + i].cap, BROKER_WINDOW + i * PAGE, seL4_PageBits);
             }
             return err;
         }
@@ -182,7 +188,7 @@ static kaal_err_t window_open(broker_t *b, component_t *c, unsigned first, seL4_
 static void window_close(broker_t *b, component_t *c, unsigned first, seL4_Word n)
 {
     for (seL4_Word i = 0; i < n; i++) {
-        vspace_unmap(&b->vspace, c->frames[first + i].cap, SPAWN_WINDOW + i * PAGE, seL4_PageBits);
+        vspace_unmap(&b->vspace, c->frames[first + i].cap, BROKER_WINDOW + i * PAGE, seL4_PageBits);
     }
 }
 
@@ -201,7 +207,7 @@ static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *i
     if (err == KAAL_OK && s->filesz) {
         err = window_open(b, c, first, n);
         if (err == KAAL_OK) {
-            uint8_t *window = (uint8_t *)SPAWN_WINDOW;
+            uint8_t *window = (uint8_t *)BROKER_WINDOW;
             rt_memcpy(window + (s->vaddr - start), img->data + s->offset, s->filesz);
             window_close(b, c, first, n);
         }
@@ -329,9 +335,14 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     c->quota.limit = desc->memory;
     c->id = id;
     c->generation = generation;
+    why->step = "the broker's window";
+    kaal_err_t err = spawn_prepare(b);
+    if (err != KAAL_OK) {
+        return err;
+    }
     why->step = "ELF";
     elf_image_t img;
-    kaal_err_t err = elf_parse(image, image_size, &img, &why->elf);
+    err = elf_parse(image, image_size, &img, &why->elf);
     if (err != KAAL_OK) {
         return err;
     }
@@ -360,7 +371,7 @@ kaal_err_t spawn_start(broker_t *b, component_t *c)
     c->info.free_slot = KAAL_CAP_FIRST_FREE;
     kaal_err_t err = window_open(b, c, INFO_FRAME, 1);
     if (err == KAAL_OK) {
-        rt_memcpy((void *)SPAWN_WINDOW, &c->info, sizeof(c->info));
+        rt_memcpy((void *)BROKER_WINDOW, &c->info, sizeof(c->info));
         window_close(b, c, INFO_FRAME, 1);
         err = map_frames(c, INFO_FRAME, 1, KAAL_INFO_VADDR, seL4_CanRead, ARCH_MAP_DEFAULT);
     }

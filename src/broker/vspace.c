@@ -127,7 +127,7 @@ static int table_slot_free(const vspace_t *vs)
 /* Frees empty tables from t upwards (the kernel detaches a table when its last cap goes). */
 static void release_if_empty(vspace_t *vs, int t)
 {
-    while (t >= 0 && vs->tables[t].used == 0) {
+    while (t >= 0 && vs->tables[t].used == 0 && !vs->tables[t].pinned) {
         int parent = vs->tables[t].parent;
         untyped_free_charged(vs->mem, vs->quota, &vs->tables[t].obj);
         vs->tables[t].level = 0;
@@ -238,6 +238,16 @@ kaal_err_t vspace_unmap(vspace_t *vs, seL4_CPtr frame, seL4_Word vaddr, unsigned
     vs->tables[t].used--;
     release_if_empty(vs, t);
     return KAAL_OK;
+}
+
+kaal_err_t vspace_pin(vspace_t *vs, seL4_Word vaddr)
+{
+    int t;
+    kaal_err_t err = ensure_table(vs, 1, vaddr, &t);
+    for (; err == KAAL_OK && t >= 0; t = vs->tables[t].parent) {
+        vs->tables[t].pinned = 1;
+    }
+    return err;
 }
 
 void vspace_destroy(vspace_t *vs)

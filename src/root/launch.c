@@ -344,6 +344,10 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
         rt_printf("kaal: no memory for the broker's endpoint\n");
         return 1;
     }
+    if (spawn_prepare(b) != KAAL_OK) {
+        rt_printf("kaal: no memory for the broker's window\n");
+        return 1;
+    }
     untyped_coalesce(&b->mem);
     s->used0 = b->mem.used_bytes;
     s->slots0 = cspace_free_count(&b->slots);

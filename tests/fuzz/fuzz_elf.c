@@ -25,7 +25,7 @@ static seL4_Word used0, slots0;
 static void boot(void)
 {
     FUZZ_CHECK(broker_init(&br, sel4sim_boot(), NULL) == KAAL_OK);
-    FUZZ_CHECK(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK);
+    FUZZ_CHECK(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK && spawn_prepare(&br) == KAAL_OK);
     strcpy(desc.name, "fuzzed");
     desc.priority = 1;
     desc.stack = 4 * PAGE;

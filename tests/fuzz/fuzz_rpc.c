@@ -66,7 +66,7 @@ static void describe(manifest_component_t *d, const char *name, seL4_Word memory
 static void boot(void)
 {
     FUZZ_CHECK(broker_init(&br, sel4sim_boot(), NULL) == KAAL_OK);
-    FUZZ_CHECK(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK);
+    FUZZ_CHECK(untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK && spawn_prepare(&br) == KAAL_OK);
     memset(&img, 0, sizeof(img));
     elf_header_init(&img.eh, 0x400000 + offsetof(image_t, text), offsetof(image_t, ph), 1);
     img.ph = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_vaddr = 0x400000, .p_filesz = PAGE,

@@ -53,7 +53,7 @@ static inline int boot(void **state)
     if (broker_init(&br, sel4sim_boot(), NULL) != KAAL_OK) {
         return -1;
     }
-    return untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK ? 0 : -1;
+    return untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) == KAAL_OK && spawn_prepare(&br) == KAAL_OK ? 0 : -1;
 }
 
 static inline int fresh(void **state)
