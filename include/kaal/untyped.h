@@ -25,6 +25,7 @@ typedef struct ut_block {
     seL4_CPtr cap;
     seL4_Word paddr;
     uint8_t bits, state;
+    uint8_t run_bits;        /* used by a run (untyped_alloc_objects): it holds 2^run_bits objects */
     int32_t parent, sibling; /* -1 for an untyped that was added, not split off */
     int32_t next, prev;      /* links in the free list of its size, or the spare list */
 } ut_block_t;
@@ -39,12 +40,16 @@ typedef struct untyped_alloc {
     ut_block_t blocks[UNTYPED_MAX_BLOCKS];
 } untyped_alloc_t;
 
-/* An allocated object: its cap (in the allocator's CSpace) and where it lives. */
+/* An allocated object: its cap (in the allocator's CSpace) and where it lives.
+ * size_bits is its block's size; an object of a run (untyped_alloc_objects)
+ * shares its run's block, of 2^(size_bits + run_bits) bytes, with the others. */
 typedef struct kaal_obj {
     seL4_CPtr cap;
     seL4_Word paddr;
     seL4_Word type;
     uint8_t size_bits;
+    uint8_t run_bits;   /* 0: an object of its own; else one of a run of 2^run_bits */
+    uint16_t run_index; /* its place in the run: the first is 0 */
     int32_t block;
 } kaal_obj_t;
 
@@ -76,6 +81,18 @@ kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
 kaal_err_t untyped_alloc_charged(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
                                  kaal_obj_t *out);
 kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj);
+
+/*
+ * n objects of one fixed-size type (frames, say) in as few retypes as n has
+ * bits set: each power-of-two part of n is retyped at once from a block of
+ * exactly its size, into consecutive slots. Charged to q (may be NULL), whole
+ * or not at all: on error nothing is left allocated. The objects of a run are
+ * freed together, with untyped_free_objects; untyped_free refuses them.
+ */
+kaal_err_t untyped_alloc_objects(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word n,
+                                 kaal_obj_t *objs);
+/* Frees objects[0..n) of untyped_alloc_objects (or untyped_alloc) calls: every run whole, caps zeroed. */
+void untyped_free_objects(untyped_alloc_t *ua, untyped_quota_t *q, kaal_obj_t *objs, seL4_Word n);
 /* Adds every device untyped the bootinfo lists. */
 kaal_err_t untyped_add_bootinfo_devices(untyped_alloc_t *ua, const seL4_BootInfo *bi);
 

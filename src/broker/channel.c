@@ -22,22 +22,16 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpo
     if (size == 0 || (size & (PAGE - 1)) || size / PAGE > CHANNEL_MAX_FRAMES) {
         return KAAL_E_INVAL;
     }
-    for (unsigned i = 0; i < size / PAGE; i++) {
-        kaal_err_t err = untyped_alloc(&b->mem, kaal_arch.page_object, 0, &ch->frames[i]);
-        if (err != KAAL_OK) {
-            channel_destroy(b, ch);
-            return err;
-        }
-        ch->nframes++;
+    kaal_err_t err = untyped_alloc_objects(&b->mem, 0, kaal_arch.page_object, size / PAGE, ch->frames);
+    if (err == KAAL_OK) {
+        ch->nframes = (unsigned)(size / PAGE);
     }
-    return KAAL_OK;
+    return err;
 }
 
 void channel_destroy(broker_t *b, channel_t *ch)
 {
-    for (unsigned i = 0; i < ch->nframes; i++) {
-        untyped_free(&b->mem, &ch->frames[i]);
-    }
+    untyped_free_objects(&b->mem, 0, ch->frames, ch->nframes);
     ch->nframes = 0;
 }
 

@@ -103,21 +103,24 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
  * the broker's copies of the ring's caps), then its reservation. */
 static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
 {
+    kaal_obj_t *frames = &c->grant_frames[g->first_frame];
     for (unsigned i = 0; i < g->nframes; i++) {
-        kaal_obj_t *f = &c->grant_frames[g->first_frame + i];
+        kaal_obj_t *f = &frames[i];
         if (!f->cap) {
             continue;
         }
         vspace_unmap(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits);
-        if (g->what == KAAL_RPC_MEMORY) {
-            spawn_free(b, c, f);
-        } else if (g->what == KAAL_RPC_MMIO) {
+        if (g->what == KAAL_RPC_MMIO) {
             untyped_free(&b->devmem, f);
-        } else {
+            f->cap = 0;
+        } else if (g->what != KAAL_RPC_MEMORY) {
             seL4_CNode_Delete(b->slots.root, f->cap, b->slots.depth);
             cspace_slot_free(&b->slots, f->cap);
+            f->cap = 0;
         }
-        f->cap = 0;
+    }
+    if (g->what == KAAL_RPC_MEMORY) {
+        untyped_free_objects(&b->mem, &c->quota, frames, g->nframes); /* its runs, whole */
     }
     vspace_unreserve(&c->vs, g->vaddr);
 }
@@ -149,15 +152,12 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
     g->first_frame = first;
     g->nframes = (unsigned)n;
     err = vspace_reserve(&c->vs, vaddr, size);
+    if (err == KAAL_OK) {
+        err = untyped_alloc_objects(&b->mem, &c->quota, kaal_arch.page_object, n, &c->grant_frames[first]);
+    }
     for (seL4_Word i = 0; err == KAAL_OK && i < n; i++) {
-        kaal_obj_t *f = &c->grant_frames[first + i];
-        err = spawn_alloc(b, c, kaal_arch.page_object, 0, f);
-        if (err == KAAL_OK) {
-            err = vspace_map(&c->vs, f->cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
-            if (err != KAAL_OK) {
-                spawn_free(b, c, f);
-            }
-        }
+        err = vspace_map(&c->vs, c->grant_frames[first + i].cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
+                         ARCH_MAP_DEFAULT);
     }
     if (err != KAAL_OK) {
         unmap_frames(b, c, g);

@@ -299,6 +299,7 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Wor
         return err;
     }
     ua->blocks[b].state = BLOCK_USED;
+    ua->blocks[b].run_bits = 0;
     ua->free_bytes -= 1ul << bits;
     ua->used_bytes += 1ul << bits;
     if (q) {
@@ -328,11 +329,11 @@ kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_
 
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
 {
-    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS) {
+    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS || obj->run_bits) {
         return KAAL_E_INVAL;
     }
     ut_block_t *b = &ua->blocks[obj->block];
-    if (b->state != BLOCK_USED || b->paddr != obj->paddr || b->bits != obj->size_bits) {
+    if (b->state != BLOCK_USED || b->paddr != obj->paddr || b->bits != obj->size_bits || b->run_bits) {
         return KAAL_E_NOT_ALLOCATED;
     }
     /* Revoking the block removes the object's cap and any copy made of it. */
@@ -356,6 +357,108 @@ kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const k
         q->used -= 1ul << obj->size_bits;
     }
     return err;
+}
+
+/* One run: 2^k objects of 2^bits bytes from one block, into 2^k consecutive slots. */
+static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, unsigned bits, unsigned k,
+                            kaal_obj_t *objs)
+{
+    unsigned block_bits = bits + k;
+    if (block_bits > seL4_MaxUntypedBits || (q && (1ul << block_bits) > q->limit - q->used)) {
+        return block_bits > seL4_MaxUntypedBits ? KAAL_E_INVAL : KAAL_E_QUOTA;
+    }
+    seL4_CPtr first;
+    kaal_err_t err = cspace_range_alloc(ua->cs, 1ul << k, &first);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    int32_t b;
+    err = find_block(ua, block_bits, ANYWHERE, &b);
+    if (err == KAAL_OK && counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, 0, ua->cs->root, 0, 0, first,
+                                                          1ul << k)) != seL4_NoError) {
+        make_free(ua, b);
+        err = KAAL_E_KERNEL;
+    }
+    if (err != KAAL_OK) {
+        cspace_range_free(ua->cs, first, 1ul << k);
+        return err;
+    }
+    ua->blocks[b].state = BLOCK_USED;
+    ua->blocks[b].run_bits = (uint8_t)k;
+    ua->free_bytes -= 1ul << block_bits;
+    ua->used_bytes += 1ul << block_bits;
+    if (q) {
+        q->used += 1ul << block_bits;
+    }
+    for (seL4_Word i = 0; i < (1ul << k); i++) {
+        objs[i] = (kaal_obj_t){.cap = first + i, .paddr = ua->blocks[b].paddr + (i << bits), .type = type,
+                               .size_bits = (uint8_t)bits, .run_bits = (uint8_t)k, .run_index = (uint16_t)i,
+                               .block = b};
+    }
+    return KAAL_OK;
+}
+
+/* Frees the run that starts at obj (run_index 0): its block is revoked, which deletes every object's cap. */
+static kaal_err_t free_run(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj)
+{
+    ut_block_t *b = &ua->blocks[obj->block];
+    seL4_Word n = 1ul << obj->run_bits, bytes = 1ul << (obj->size_bits + obj->run_bits);
+    if (b->state != BLOCK_USED || b->run_bits != obj->run_bits || b->paddr != obj->paddr || obj->run_index) {
+        return KAAL_E_NOT_ALLOCATED;
+    }
+    if (counted(ua, seL4_CNode_Revoke(ua->cs->root, b->cap, ua->cs->depth)) != seL4_NoError) {
+        return KAAL_E_KERNEL;
+    }
+    cspace_range_free(ua->cs, obj->cap, n);
+    b->run_bits = 0;
+    make_free(ua, obj->block);
+    ua->free_bytes += bytes;
+    ua->used_bytes -= bytes;
+    if (q) {
+        q->used -= bytes;
+    }
+    return KAAL_OK;
+}
+
+void untyped_free_objects(untyped_alloc_t *ua, untyped_quota_t *q, kaal_obj_t *objs, seL4_Word n)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        kaal_obj_t *o = &objs[i];
+        if (!o->cap) {
+            continue;
+        }
+        if (o->run_bits == 0) {
+            untyped_free_charged(ua, q, o);
+            o->cap = 0;
+        } else if (o->run_index == 0 && i + (1ul << o->run_bits) <= n && free_run(ua, q, o) == KAAL_OK) {
+            for (seL4_Word j = (1ul << o->run_bits); j-- > 0;) {
+                objs[i + j].cap = 0;
+            }
+        }
+    }
+}
+
+kaal_err_t untyped_alloc_objects(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word n,
+                                 kaal_obj_t *objs)
+{
+    seL4_Word bits = untyped_object_bits(type, 0);
+    if (n == 0 || n >= (1ul << 16) || bits < seL4_MinUntypedBits || bits > seL4_MaxUntypedBits ||
+        type == seL4_UntypedObject || type == seL4_CapTableObject) {
+        return KAAL_E_INVAL;
+    }
+    seL4_Word done = 0;
+    for (unsigned k = 16; k-- > 0;) { /* the largest parts first */
+        if (!(n & (1ul << k))) {
+            continue;
+        }
+        kaal_err_t err = alloc_run(ua, q, type, (unsigned)bits, k, objs + done);
+        if (err != KAAL_OK) {
+            untyped_free_objects(ua, q, objs, done);
+            return err;
+        }
+        done += 1ul << k;
+    }
+    return KAAL_OK;
 }
 
 unsigned untyped_largest_free(const untyped_alloc_t *ua)

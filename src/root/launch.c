@@ -338,8 +338,11 @@ static int build_all(system_t *s)
 
 int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_t size)
 {
-    system_t *s = &sys;
-    *s = (system_t){.b = b, .m = m, .archive = archive, .archive_size = size};
+    system_t *s = &sys; /* zero, as static storage starts: the root task runs one system */
+    s->b = b;
+    s->m = m;
+    s->archive = archive;
+    s->archive_size = size;
     if (untyped_alloc(&b->mem, seL4_EndpointObject, 0, &s->ep) != KAAL_OK) {
         rt_printf("kaal: no memory for the broker's endpoint\n");
         return 1;

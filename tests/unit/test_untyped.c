@@ -215,6 +215,49 @@ static void slots_in_free_buddies_come_back_when_slots_run_short(void **state)
     assert_accounting(&br.mem);
 }
 
+/* Objects of one type in runs: one retype per power-of-two part, freed together, charged whole. */
+static void runs_take_one_retype_per_part(void **state)
+{
+    (void)state;
+    static kaal_obj_t objs[37];
+    untyped_coalesce(&br.mem);
+    seL4_Word used = br.mem.used_bytes, slots = cspace_free_count(&br.slots);
+    untyped_quota_t q = {.limit = 37 * 4096, .used = 0};
+    seL4_Word inv = br.mem.invocations, splits = br.mem.splits;
+    assert_int_equal(untyped_alloc_objects(&br.mem, &q, seL4_X86_4K, 37, objs), KAAL_OK);
+    assert_int_equal(br.mem.invocations - inv - (br.mem.splits - splits), 3); /* 32 + 4 + 1 */
+    assert_int_equal(q.used, 37 * 4096);
+    assert_int_equal(br.mem.used_bytes - used, 37 * 4096);
+    for (unsigned i = 0; i < 37; i++) {
+        assert_int_equal(seL4_DebugCapIdentify(objs[i].cap), 1); /* a frame cap */
+        if (objs[i].run_index) {
+            assert_int_equal(objs[i].cap, objs[i - 1].cap + 1);
+            assert_int_equal(objs[i].paddr, objs[i - 1].paddr + 4096);
+        }
+    }
+    assert_int_equal(objs[0].run_bits, 5);
+    assert_int_equal(objs[32].run_bits, 2);
+    assert_int_equal(objs[36].run_bits, 0);
+    assert_int_equal(untyped_free(&br.mem, &objs[3]), KAAL_E_INVAL); /* a run goes whole */
+    assert_int_equal(untyped_free(&br.mem, &objs[0]), KAAL_E_INVAL);
+    untyped_free_objects(&br.mem, &q, objs, 37);
+    assert_int_equal(q.used, 0);
+    for (unsigned i = 0; i < 37; i++) {
+        assert_int_equal(objs[i].cap, 0);
+    }
+    assert_int_equal(br.mem.used_bytes, used);
+    /* Past the quota: nothing is left allocated. */
+    q.limit = 36 * 4096;
+    assert_int_equal(untyped_alloc_objects(&br.mem, &q, seL4_X86_4K, 37, objs), KAAL_E_QUOTA);
+    assert_int_equal(q.used, 0);
+    assert_int_equal(br.mem.used_bytes, used);
+    assert_int_equal(untyped_alloc_objects(&br.mem, NULL, seL4_CapTableObject, 2, objs), KAAL_E_INVAL);
+    assert_int_equal(untyped_alloc_objects(&br.mem, NULL, seL4_X86_4K, 0, objs), KAAL_E_INVAL);
+    untyped_coalesce(&br.mem);
+    assert_int_equal(cspace_free_count(&br.slots), slots);
+    assert_accounting(&br.mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +269,7 @@ int main(void)
         cmocka_unit_test(small_pool_exhausts_and_recovers),
         cmocka_unit_test(slot_exhaustion_is_an_error),
         cmocka_unit_test(slots_in_free_buddies_come_back_when_slots_run_short),
+        cmocka_unit_test(runs_take_one_retype_per_part),
     };
     RUN_TESTS(tests, boot, NULL);
 }
