@@ -5,6 +5,7 @@
 #include <kaal/bootinfo.h>
 #include <kaal/cspace.h>
 #include <kaal/err.h>
+#include <kaal/heap.h>
 #include <kaal/untyped.h>
 #include <kaal/vspace.h>
 
@@ -16,6 +17,9 @@
  * segments, an information page): its paging structures are made once, by
  * spawn_prepare(), and kept. */
 #define BROKER_WINDOW (BROKER_VSPACE_BASE + (4ul << 20))
+/* The broker's heap (heap.h): the next 512 GiB, under a PML4 entry of its own. */
+#define BROKER_HEAP_BASE (BROKER_VSPACE_BASE + BROKER_VSPACE_SIZE)
+#define BROKER_HEAP_SIZE (1ul << 39)
 
 typedef struct broker {
     const seL4_BootInfo *bi;
@@ -24,7 +28,16 @@ typedef struct broker {
     untyped_alloc_t devmem;  /* all device untypeds, for MMIO */
     vspace_t vspace;         /* the root task's own address space */
     int window_ready;        /* BROKER_WINDOW's paging structures are made (spawn_prepare) */
+    untyped_quota_t own;     /* what the broker holds for itself: its paging structures and its heap's frames */
+    heap_t heap;             /* its tables, grown as the system grows */
 } broker_t;
 
-/* Validates the bootinfo and takes over its empty slots and RAM untypeds. */
+/* Validates the bootinfo and takes over its empty slots and RAM untypeds. Makes no invocation. */
 kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t *why);
+
+/* What the broker holds for itself (b->own: its paging structures, its heap): untyped bytes and
+ * slots. What it has given out is b->mem.used_bytes less these bytes. */
+seL4_Word broker_own_bytes(const broker_t *b);
+seL4_Word broker_own_slots(const broker_t *b);
+/* Untyped bytes the broker has given out (to components, channels and grants), its own not counted. */
+seL4_Word broker_given_bytes(const broker_t *b);

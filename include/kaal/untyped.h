@@ -91,6 +91,11 @@ kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const k
  */
 kaal_err_t untyped_alloc_objects(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word n,
                                  kaal_obj_t *objs);
+/* One run of 2^run_bits objects; *first describes the first, object i is first->cap + i at
+ * first->paddr + i * 2^first->size_bits. Freed with untyped_free_run(first). */
+kaal_err_t untyped_alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, unsigned run_bits,
+                             kaal_obj_t *first);
+kaal_err_t untyped_free_run(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *first);
 /* Frees objects[0..n) of untyped_alloc_objects (or untyped_alloc) calls: every run whole, caps zeroed. */
 void untyped_free_objects(untyped_alloc_t *ua, untyped_quota_t *q, kaal_obj_t *objs, seL4_Word n);
 /* Adds every device untyped the bootinfo lists. */

@@ -35,6 +35,25 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     if (err != KAAL_OK) {
         return err;
     }
-    vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem, 0);
-    return vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
+    b->own = (untyped_quota_t){.limit = ~(seL4_Word)0, .used = 0};
+    b->window_ready = 0;
+    vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem, &b->own);
+    err = vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
+    return err == KAAL_OK ? heap_init(&b->heap, &b->vspace, &b->mem, &b->own, BROKER_HEAP_BASE, BROKER_HEAP_SIZE)
+                          : err;
+}
+
+seL4_Word broker_own_bytes(const broker_t *b)
+{
+    return b->own.used;
+}
+
+seL4_Word broker_own_slots(const broker_t *b)
+{
+    return b->vspace.ntables + b->heap.frames;
+}
+
+seL4_Word broker_given_bytes(const broker_t *b)
+{
+    return b->mem.used_bytes - b->own.used;
 }

@@ -359,9 +359,9 @@ kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const k
     return err;
 }
 
-/* One run: 2^k objects of 2^bits bytes from one block, into 2^k consecutive slots. */
+/* One run: 2^k objects of 2^bits bytes from one block, into 2^k consecutive slots; *first describes the first. */
 static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, unsigned bits, unsigned k,
-                            kaal_obj_t *objs)
+                            kaal_obj_t *first_obj)
 {
     unsigned block_bits = bits + k;
     if (block_bits > seL4_MaxUntypedBits || (q && (1ul << block_bits) > q->limit - q->used)) {
@@ -374,10 +374,15 @@ static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word t
     }
     int32_t b;
     err = find_block(ua, block_bits, ANYWHERE, &b);
-    if (err == KAAL_OK && counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, 0, ua->cs->root, 0, 0, first,
-                                                          1ul << k)) != seL4_NoError) {
-        make_free(ua, b);
-        err = KAAL_E_KERNEL;
+    /* As many retypes as the kernel's fan-out limit asks, from the one block. */
+    for (seL4_Word done = 0; err == KAAL_OK && done < (1ul << k); done += seL4_UntypedRetypeMaxObjects) {
+        seL4_Word n = (1ul << k) - done < seL4_UntypedRetypeMaxObjects ? (1ul << k) - done : seL4_UntypedRetypeMaxObjects;
+        if (counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, 0, ua->cs->root, 0, 0, first + done, n)) !=
+            seL4_NoError) {
+            counted(ua, seL4_CNode_Revoke(ua->cs->root, ua->blocks[b].cap, ua->cs->depth)); /* what it made goes */
+            make_free(ua, b);
+            err = KAAL_E_KERNEL;
+        }
     }
     if (err != KAAL_OK) {
         cspace_range_free(ua->cs, first, 1ul << k);
@@ -390,17 +395,28 @@ static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word t
     if (q) {
         q->used += 1ul << block_bits;
     }
-    for (seL4_Word i = 0; i < (1ul << k); i++) {
-        objs[i] = (kaal_obj_t){.cap = first + i, .paddr = ua->blocks[b].paddr + (i << bits), .type = type,
-                               .size_bits = (uint8_t)bits, .run_bits = (uint8_t)k, .run_index = (uint16_t)i,
-                               .block = b};
-    }
+    *first_obj = (kaal_obj_t){.cap = first, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
+                              .run_bits = (uint8_t)k, .run_index = 0, .block = b};
     return KAAL_OK;
 }
 
-/* Frees the run that starts at obj (run_index 0): its block is revoked, which deletes every object's cap. */
-static kaal_err_t free_run(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj)
+kaal_err_t untyped_alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, unsigned run_bits,
+                             kaal_obj_t *first)
 {
+    seL4_Word bits = untyped_object_bits(type, 0);
+    if (run_bits >= 16 || bits < seL4_MinUntypedBits || bits > seL4_MaxUntypedBits || type == seL4_UntypedObject ||
+        type == seL4_CapTableObject) {
+        return KAAL_E_INVAL;
+    }
+    return alloc_run(ua, q, type, (unsigned)bits, run_bits, first);
+}
+
+/* Frees the run that starts at obj (run_index 0): its block is revoked, which deletes every object's cap. */
+kaal_err_t untyped_free_run(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj)
+{
+    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS) {
+        return KAAL_E_INVAL;
+    }
     ut_block_t *b = &ua->blocks[obj->block];
     seL4_Word n = 1ul << obj->run_bits, bytes = 1ul << (obj->size_bits + obj->run_bits);
     if (b->state != BLOCK_USED || b->run_bits != obj->run_bits || b->paddr != obj->paddr || obj->run_index) {
@@ -430,7 +446,7 @@ void untyped_free_objects(untyped_alloc_t *ua, untyped_quota_t *q, kaal_obj_t *o
         if (o->run_bits == 0) {
             untyped_free_charged(ua, q, o);
             o->cap = 0;
-        } else if (o->run_index == 0 && i + (1ul << o->run_bits) <= n && free_run(ua, q, o) == KAAL_OK) {
+        } else if (o->run_index == 0 && i + (1ul << o->run_bits) <= n && untyped_free_run(ua, q, o) == KAAL_OK) {
             for (seL4_Word j = (1ul << o->run_bits); j-- > 0;) {
                 objs[i + j].cap = 0;
             }
@@ -455,6 +471,13 @@ kaal_err_t untyped_alloc_objects(untyped_alloc_t *ua, untyped_quota_t *q, seL4_W
         if (err != KAAL_OK) {
             untyped_free_objects(ua, q, objs, done);
             return err;
+        }
+        for (seL4_Word i = 1; i < (1ul << k); i++) {
+            kaal_obj_t *o = &objs[done + i];
+            *o = objs[done];
+            o->cap += i;
+            o->paddr += i << bits;
+            o->run_index = (uint16_t)i;
         }
         done += 1ul << k;
     }

@@ -1,7 +1,7 @@
 /* seL4_Untyped_Retype, checked in the kernel's order (decodeUntypedInvocation). */
 #include "model.h"
 
-#define RETYPE_FAN_OUT_LIMIT 256
+#define RETYPE_FAN_OUT_LIMIT CONFIG_RETYPE_FAN_OUT_LIMIT
 
 static word_t align_up(word_t v, word_t bits)
 {

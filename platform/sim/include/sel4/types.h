@@ -280,6 +280,9 @@ typedef struct seL4_IPCBuffer_ {
 
 /* Boot information, as the kernel hands it to the root task. */
 #define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS 230
+/* The most objects one Untyped_Retype makes. */
+#define CONFIG_RETYPE_FAN_OUT_LIMIT 256
+#define seL4_UntypedRetypeMaxObjects CONFIG_RETYPE_FAN_OUT_LIMIT
 /* Untypeds end at or below this physical address (x86_64: 2^47). */
 #define CONFIG_PADDR_USER_DEVICE_TOP 0x800000000000ull
 typedef seL4_Word seL4_SlotPos;
