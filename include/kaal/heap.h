@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <sel4/sel4.h>
+#include <kaal/allocator.h>
 #include <kaal/untyped.h>
 #include <kaal/vspace.h>
 
@@ -48,3 +49,5 @@ void *heap_alloc(heap_t *h, seL4_Word size);
 void heap_free(heap_t *h, void *p, seL4_Word size);
 /* An allocation of `size` bytes that keeps the first `old` bytes of p (p may be NULL), the rest zeroed. */
 void *heap_resize(heap_t *h, void *p, seL4_Word old, seL4_Word size);
+/* The heap as an allocator of growing tables. */
+kaal_allocator_t heap_allocator(heap_t *h);

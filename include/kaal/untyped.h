@@ -10,15 +10,20 @@
  *
  * Accounting is exact: free_bytes + used_bytes == total_bytes always, where
  * total_bytes is the sum of the untypeds added.
+ *
+ * Its bookkeeping (a node per block) starts in a table of its own and grows,
+ * when an allocator is given (untyped_set_allocator), into memory from it:
+ * twice as large each time, before an allocation could run short.
  */
 #pragma once
 
 #include <stdint.h>
 #include <sel4/sel4.h>
+#include <kaal/allocator.h>
 #include <kaal/cspace.h>
 #include <kaal/err.h>
 
-#define UNTYPED_MAX_BLOCKS 8192u
+#define UNTYPED_INLINE_BLOCKS 1024u /* nodes before the first growth */
 #define UNTYPED_LEVELS (seL4_MaxUntypedBits + 1)
 
 typedef struct ut_block {
@@ -37,7 +42,12 @@ typedef struct untyped_alloc {
     seL4_Word invocations;    /* every kernel invocation the allocator made */
     int32_t free_head[UNTYPED_LEVELS];
     int32_t spare;
-    ut_block_t blocks[UNTYPED_MAX_BLOCKS];
+    uint32_t nspare;
+    ut_block_t *blocks;                  /* inline_blocks, or a larger table from the allocator */
+    uint32_t capacity;
+    kaal_allocator_t grow;               /* where a larger table comes from (alloc NULL: none) */
+    int growing;
+    ut_block_t inline_blocks[UNTYPED_INLINE_BLOCKS];
 } untyped_alloc_t;
 
 /* An allocated object: its cap (in the allocator's CSpace) and where it lives.
@@ -63,6 +73,8 @@ typedef struct untyped_quota {
 
 /* An empty allocator whose caps go into cs. */
 void untyped_init(untyped_alloc_t *ua, cspace_t *cs);
+/* Where its bookkeeping grows into once its own table runs short. */
+void untyped_set_allocator(untyped_alloc_t *ua, kaal_allocator_t grow);
 /* Gives the allocator an untyped cap (with no children) of 2^bits bytes at paddr. */
 kaal_err_t untyped_add(untyped_alloc_t *ua, seL4_CPtr cap, seL4_Word paddr, uint8_t bits);
 /* Adds every RAM untyped the bootinfo lists (device untypeds are for devices). */

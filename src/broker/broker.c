@@ -28,6 +28,8 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     cspace_set_reclaim(&b->slots, reclaim_slots, b);
     untyped_init(&b->mem, &b->slots);
     untyped_init(&b->devmem, &b->slots);
+    untyped_set_allocator(&b->mem, heap_allocator(&b->heap)); /* their bookkeeping grows into the heap */
+    untyped_set_allocator(&b->devmem, heap_allocator(&b->heap));
     err = untyped_add_bootinfo(&b->mem, bi);
     if (err == KAAL_OK) {
         err = untyped_add_bootinfo_devices(&b->devmem, bi);

@@ -104,3 +104,18 @@ void *heap_resize(heap_t *h, void *p, seL4_Word old, seL4_Word size)
     }
     return q;
 }
+
+static void *alloc_from(void *ctx, seL4_Word bytes)
+{
+    return heap_alloc(ctx, bytes);
+}
+
+static void free_to(void *ctx, void *p, seL4_Word bytes)
+{
+    heap_free(ctx, p, bytes);
+}
+
+kaal_allocator_t heap_allocator(heap_t *h)
+{
+    return (kaal_allocator_t){.alloc = alloc_from, .free = free_to, .ctx = h};
+}

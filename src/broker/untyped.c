@@ -1,5 +1,6 @@
 /* The untyped allocator: a buddy allocator over untyped caps. */
 #include <kaal/arch.h>
+#include <kaal/rt.h>
 #include <kaal/untyped.h>
 
 /* TAKEN: off its free list while an allocation splits or retypes it, so a
@@ -45,6 +46,7 @@ static int32_t node_new(untyped_alloc_t *ua)
     int32_t i = ua->spare;
     if (i >= 0) {
         list_remove(&ua->spare, ua->blocks, i);
+        ua->nspare--;
     }
     return i;
 }
@@ -53,6 +55,15 @@ static void node_release(untyped_alloc_t *ua, int32_t i)
 {
     ua->blocks[i].state = BLOCK_SPARE;
     list_push(&ua->spare, ua->blocks, i);
+    ua->nspare++;
+}
+
+/* Nodes in [from, to) become spares, the lowest used first. */
+static void add_spares(untyped_alloc_t *ua, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = to; i-- > from;) {
+        node_release(ua, (int32_t)i);
+    }
 }
 
 void untyped_init(untyped_alloc_t *ua, cspace_t *cs)
@@ -64,9 +75,42 @@ void untyped_init(untyped_alloc_t *ua, cspace_t *cs)
         ua->free_head[k] = -1;
     }
     ua->spare = -1;
-    for (int32_t i = UNTYPED_MAX_BLOCKS; i-- > 0;) {
-        node_release(ua, i);
+    ua->nspare = 0;
+    ua->blocks = ua->inline_blocks;
+    ua->capacity = UNTYPED_INLINE_BLOCKS;
+    ua->grow = (kaal_allocator_t){0};
+    ua->growing = 0;
+    add_spares(ua, 0, UNTYPED_INLINE_BLOCKS);
+}
+
+void untyped_set_allocator(untyped_alloc_t *ua, kaal_allocator_t grow)
+{
+    ua->grow = grow;
+}
+
+/* Enough spare nodes for the splits of one allocation, and of the allocation that
+ * growing the table may make itself (the allocator's memory may come from here). */
+#define SPARE_RESERVE (4u * UNTYPED_LEVELS)
+
+/* Before an allocation: a table twice as large if spares run low. Indices stay valid. */
+static void reserve_nodes(untyped_alloc_t *ua)
+{
+    if (ua->nspare >= SPARE_RESERVE || !ua->grow.alloc || ua->growing || ua->capacity >= (1u << 30)) {
+        return;
     }
+    ua->growing = 1;
+    uint32_t old = ua->capacity, cap = 2 * old;
+    ut_block_t *bigger = ua->grow.alloc(ua->grow.ctx, (seL4_Word)cap * sizeof(ut_block_t));
+    if (bigger) {
+        rt_memcpy(bigger, ua->blocks, (seL4_Word)old * sizeof(ut_block_t));
+        if (ua->blocks != ua->inline_blocks) {
+            ua->grow.free(ua->grow.ctx, ua->blocks, (seL4_Word)old * sizeof(ut_block_t));
+        }
+        ua->blocks = bigger;
+        ua->capacity = cap;
+        add_spares(ua, old, cap);
+    }
+    ua->growing = 0;
 }
 
 kaal_err_t untyped_add(untyped_alloc_t *ua, seL4_CPtr cap, seL4_Word paddr, uint8_t bits)
@@ -267,6 +311,7 @@ static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, seL4_Word want,
 static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
                                seL4_Word want, kaal_obj_t *out)
 {
+    reserve_nodes(ua);
     seL4_Word bits = untyped_object_bits(type, user_bits);
     if (type >= seL4_ObjectTypeCount || bits == 0 || bits > seL4_MaxUntypedBits ||
         (type == seL4_CapTableObject && user_bits == 0)) {
@@ -329,7 +374,7 @@ kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_
 
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj)
 {
-    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS || obj->run_bits) {
+    if (!obj || obj->block < 0 || obj->block >= (int32_t)ua->capacity || obj->run_bits) {
         return KAAL_E_INVAL;
     }
     ut_block_t *b = &ua->blocks[obj->block];
@@ -363,6 +408,7 @@ kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const k
 static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, unsigned bits, unsigned k,
                             kaal_obj_t *first_obj)
 {
+    reserve_nodes(ua);
     unsigned block_bits = bits + k;
     if (block_bits > seL4_MaxUntypedBits || (q && (1ul << block_bits) > q->limit - q->used)) {
         return block_bits > seL4_MaxUntypedBits ? KAAL_E_INVAL : KAAL_E_QUOTA;
@@ -414,7 +460,7 @@ kaal_err_t untyped_alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word 
 /* Frees the run that starts at obj (run_index 0): its block is revoked, which deletes every object's cap. */
 kaal_err_t untyped_free_run(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj)
 {
-    if (!obj || obj->block < 0 || obj->block >= (int32_t)UNTYPED_MAX_BLOCKS) {
+    if (!obj || obj->block < 0 || obj->block >= (int32_t)ua->capacity) {
         return KAAL_E_INVAL;
     }
     ut_block_t *b = &ua->blocks[obj->block];

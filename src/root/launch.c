@@ -24,7 +24,7 @@ typedef struct system {
     channel_t chans[MANIFEST_MAX_CHANNELS];
     uint8_t connected[MANIFEST_MAX_CHANNELS];
     restart_log_t restarts[MANIFEST_MAX_COMPONENTS];
-    seL4_Word used0, slots0; /* the broker's used bytes and free slots before the first component */
+    seL4_Word used0, slots0; /* what the broker had given out, and its free slots and its own, before the first component */
     unsigned failures;       /* components that exited with a status other than 0, or were stopped by policy */
 } system_t;
 
@@ -34,6 +34,12 @@ static const char *state_name(component_state_t s)
 {
     static const char *const names[] = {"absent", "built", "running", "exited", "stopped"};
     return names[s];
+}
+
+/* Free slots, and those the broker holds for itself (its tables may have grown meanwhile). */
+static seL4_Word slots_not_given(const broker_t *b)
+{
+    return cspace_free_count(&b->slots) + broker_own_slots(b);
 }
 
 static int alive(const component_t *c)
@@ -139,7 +145,7 @@ static void print_table(const system_t *s)
 static void reclaim(system_t *s, component_t *c, component_state_t why)
 {
     seL4_Word bytes = spawn_bytes(c), slots = spawn_broker_slots(c);
-    seL4_Word used = s->b->mem.used_bytes, free_slots = cspace_free_count(&s->b->slots);
+    seL4_Word used = broker_given_bytes(s->b), free_slots = slots_not_given(s->b);
     spawn_destroy(s->b, c);
     c->state = why;
     for (unsigned k = 0; k < s->m->nchannels; k++) { /* its peers may be waiting for it */
@@ -148,7 +154,7 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
             channel_wake_peer(s->b, &s->chans[k], c);
         }
     }
-    int exact = used - s->b->mem.used_bytes == bytes && cspace_free_count(&s->b->slots) - free_slots == slots;
+    int exact = used - broker_given_bytes(s->b) == bytes && slots_not_given(s->b) - free_slots == slots;
     rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
               exact ? "accounting exact" : "ACCOUNTING MISMATCH", (unsigned long)(s->b->mem.free_bytes >> 10),
@@ -307,12 +313,12 @@ static void undo(system_t *s)
     }
 }
 
-/* Merged again, the broker holds exactly what it held before the first component. */
+/* Merged again, the broker has given out exactly what it had before the first component. */
 static int all_back(system_t *s)
 {
     untyped_coalesce(&s->b->mem);
     untyped_coalesce(&s->b->devmem);
-    return s->b->mem.used_bytes == s->used0 && cspace_free_count(&s->b->slots) == s->slots0;
+    return broker_given_bytes(s->b) == s->used0 && slots_not_given(s->b) == s->slots0;
 }
 
 /* Every component, every channel, then every start: 0 at the first part that cannot be made. */
@@ -352,8 +358,8 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
         return 1;
     }
     untyped_coalesce(&b->mem);
-    s->used0 = b->mem.used_bytes;
-    s->slots0 = cspace_free_count(&b->slots);
+    s->used0 = broker_given_bytes(b);
+    s->slots0 = slots_not_given(b);
     if (!build_all(s)) {
         undo(s);
         int back = all_back(s);
