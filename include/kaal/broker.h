@@ -30,14 +30,31 @@ typedef struct broker {
     int window_ready;        /* BROKER_WINDOW's paging structures are made (spawn_prepare) */
     untyped_quota_t own;     /* what the broker holds for itself: its paging structures and its heap's frames */
     heap_t heap;             /* its tables, grown as the system grows */
+    seL4_CPtr top;           /* once started: its top CNode, guarded (broker_start), or 0 */
+    seL4_CPtr top_raw;       /* the same, as retyped */
+    seL4_Word leaves;        /* leaf CNodes under the top one, the root CNode first */
 } broker_t;
+
+/* The radix of the broker's top CNode, once started: up to 2^8 leaves of the root CNode's size. */
+#define BROKER_TOP_BITS 8u
 
 /* Validates the bootinfo and takes over its empty slots and RAM untypeds. Makes no invocation. */
 kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t *why);
 
-/* What the broker holds for itself (b->own: its paging structures, its heap): untyped bytes and
- * slots. What it has given out is b->mem.used_bytes less these bytes. */
+/*
+ * Makes the broker's CSpace grow past the root CNode: a top CNode, with the
+ * root CNode as its first leaf, becomes the root task's CSpace, so every cptr
+ * keeps its meaning; when slots run short the broker adds a leaf CNode of the
+ * root CNode's size from untyped memory (cspace.h). Invocations through
+ * seL4_CapInitThreadCNode still reach the root CNode's slots only; the broker
+ * addresses all of them through b->slots.root.
+ */
+kaal_err_t broker_start(broker_t *b);
+
+/* What the broker holds for itself (b->own: its paging structures, its heap, its CNodes): untyped
+ * bytes, and slots of its CSpace. */
 seL4_Word broker_own_bytes(const broker_t *b);
 seL4_Word broker_own_slots(const broker_t *b);
-/* Untyped bytes the broker has given out (to components, channels and grants), its own not counted. */
+/* What the broker has given out (to components, channels and grants), its own not counted. */
 seL4_Word broker_given_bytes(const broker_t *b);
+seL4_Word broker_given_slots(const broker_t *b);

@@ -89,6 +89,12 @@ kaal_err_t untyped_alloc(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bit
 kaal_err_t untyped_alloc_at(untyped_alloc_t *ua, seL4_Word type, seL4_Word user_bits, seL4_Word paddr,
                             kaal_obj_t *out);
 kaal_err_t untyped_free(untyped_alloc_t *ua, const kaal_obj_t *obj);
+/* An object charged to q retyped straight into slot `offset` of the CNode at (root, node_index,
+ * node_depth) rather than a slot of the allocator's own: for a CNode that becomes part of the
+ * allocator's CSpace. It is never freed (out->cap is 0). */
+kaal_err_t untyped_alloc_to(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
+                            seL4_CPtr root, seL4_Word node_index, seL4_Word node_depth, seL4_Word offset,
+                            kaal_obj_t *out);
 /* untyped_alloc and untyped_free, charged to q (the block's whole size); q may be NULL: no budget. */
 kaal_err_t untyped_alloc_charged(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
                                  kaal_obj_t *out);

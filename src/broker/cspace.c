@@ -1,5 +1,6 @@
 /* The slot allocator: free list for single slots, bitmap for runs. */
 #include <kaal/cspace.h>
+#include <kaal/rt.h>
 
 static int is_free(const cspace_t *cs, uint32_t i)
 {
@@ -43,9 +44,18 @@ kaal_err_t cspace_init(cspace_t *cs, seL4_CPtr root, seL4_Uint8 depth, seL4_CPtr
     cs->count = (uint32_t)(end - start);
     cs->nfree = 0;
     cs->head = -1;
+    cs->next = cs->inline_next;
+    cs->prev = cs->inline_prev;
+    cs->free_bits = cs->inline_bits;
+    cs->capacity = CSPACE_MAX_SLOTS;
+    cs->leaf_bits = 0;
     cs->reclaim = 0;
     cs->reclaim_ctx = 0;
     cs->reclaiming = 0;
+    cs->grow = 0;
+    cs->grow_ctx = 0;
+    cs->growing = 0;
+    cs->tables = (kaal_allocator_t){0};
     for (uint32_t w = 0; w < CSPACE_MAX_SLOTS / 64; w++) {
         cs->free_bits[w] = 0;
     }
@@ -54,6 +64,102 @@ kaal_err_t cspace_init(cspace_t *cs, seL4_CPtr root, seL4_Uint8 depth, seL4_CPtr
         list_push(cs, i);
     }
     return KAAL_OK;
+}
+
+void cspace_set_grow(cspace_t *cs, cspace_grow_fn fn, void *ctx, kaal_allocator_t tables)
+{
+    cs->grow = fn;
+    cs->grow_ctx = ctx;
+    cs->tables = tables;
+}
+
+/* Tables for at least `want` entries: twice as large as before, or more. */
+static kaal_err_t grow_tables(cspace_t *cs, uint32_t want)
+{
+    uint32_t cap = cs->capacity;
+    while (cap < want) {
+        cap *= 2;
+    }
+    if (cap == cs->capacity) {
+        return KAAL_OK;
+    }
+    if (!cs->tables.alloc) {
+        return KAAL_E_NO_METADATA;
+    }
+    int32_t *next = cs->tables.alloc(cs->tables.ctx, (seL4_Word)cap * sizeof(int32_t));
+    int32_t *prev = cs->tables.alloc(cs->tables.ctx, (seL4_Word)cap * sizeof(int32_t));
+    uint64_t *bits = cs->tables.alloc(cs->tables.ctx, (seL4_Word)cap / 8);
+    if (!next || !prev || !bits) {
+        cs->tables.free(cs->tables.ctx, next, (seL4_Word)cap * sizeof(int32_t));
+        cs->tables.free(cs->tables.ctx, prev, (seL4_Word)cap * sizeof(int32_t));
+        cs->tables.free(cs->tables.ctx, bits, (seL4_Word)cap / 8);
+        return KAAL_E_NO_METADATA;
+    }
+    rt_memcpy(next, cs->next, (seL4_Word)cs->capacity * sizeof(int32_t));
+    rt_memcpy(prev, cs->prev, (seL4_Word)cs->capacity * sizeof(int32_t));
+    rt_memcpy(bits, cs->free_bits, (seL4_Word)cs->capacity / 8);
+    if (cs->next != cs->inline_next) {
+        cs->tables.free(cs->tables.ctx, cs->next, (seL4_Word)cs->capacity * sizeof(int32_t));
+        cs->tables.free(cs->tables.ctx, cs->prev, (seL4_Word)cs->capacity * sizeof(int32_t));
+        cs->tables.free(cs->tables.ctx, cs->free_bits, (seL4_Word)cs->capacity / 8);
+    }
+    cs->next = next;
+    cs->prev = prev;
+    cs->free_bits = bits;
+    cs->capacity = cap;
+    return KAAL_OK;
+}
+
+kaal_err_t cspace_add(cspace_t *cs, seL4_CPtr start, seL4_Word n)
+{
+    if (start != cs->first + cs->count || n > (1u << 30) - cs->count) {
+        return KAAL_E_INVAL;
+    }
+    kaal_err_t err = grow_tables(cs, cs->count + (uint32_t)n);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    uint32_t from = cs->count;
+    cs->count += (uint32_t)n;
+    for (uint32_t i = cs->count; i-- > from;) {
+        list_push(cs, i);
+    }
+    return KAAL_OK;
+}
+
+void cspace_dest(const cspace_t *cs, seL4_CPtr slot, seL4_Word *node_index, seL4_Word *node_depth,
+                 seL4_Word *offset)
+{
+    if (cs->leaf_bits == 0) { /* one CNode: cs->root itself */
+        *node_index = 0;
+        *node_depth = 0;
+        *offset = slot;
+        return;
+    }
+    *node_index = slot >> cs->leaf_bits; /* the leaf, by the bits above its own */
+    *node_depth = cs->depth - cs->leaf_bits;
+    *offset = slot & ((1ul << cs->leaf_bits) - 1);
+}
+
+/* The grow hook adds slots, once at a time; 0 if there is none to ask. */
+static int grow(cspace_t *cs)
+{
+    if (!cs->grow || cs->growing) {
+        return 0;
+    }
+    uint32_t count = cs->count;
+    cs->growing = 1;
+    cs->grow(cs->grow_ctx);
+    cs->growing = 0;
+    return cs->count > count;
+}
+
+/* Few slots left: more before the last go (the hook may need a few of them itself). */
+static void ensure_reserve(cspace_t *cs)
+{
+    if (cs->nfree < CSPACE_RESERVE) {
+        grow(cs);
+    }
 }
 
 void cspace_set_reclaim(cspace_t *cs, cspace_reclaim_fn fn, void *ctx)
@@ -76,7 +182,8 @@ static int reclaim(cspace_t *cs)
 
 kaal_err_t cspace_slot_alloc(cspace_t *cs, seL4_CPtr *slot)
 {
-    if (cs->head < 0 && (!reclaim(cs) || cs->head < 0)) {
+    ensure_reserve(cs);
+    if (cs->head < 0 && (!reclaim(cs) || cs->head < 0) && (!grow(cs) || cs->head < 0)) {
         return KAAL_E_NO_SLOTS;
     }
     uint32_t i = (uint32_t)cs->head;
@@ -127,8 +234,12 @@ static kaal_err_t find_range(cspace_t *cs, seL4_Word n, seL4_CPtr *first);
 
 kaal_err_t cspace_range_alloc(cspace_t *cs, seL4_Word n, seL4_CPtr *first)
 {
+    ensure_reserve(cs);
     kaal_err_t err = find_range(cs, n, first);
     if (err == KAAL_E_NO_SLOTS && reclaim(cs)) {
+        err = find_range(cs, n, first);
+    }
+    while (err == KAAL_E_NO_SLOTS && grow(cs)) { /* a new leaf may be what a run needs */
         err = find_range(cs, n, first);
     }
     return err;
@@ -149,6 +260,11 @@ static kaal_err_t find_range(cspace_t *cs, seL4_Word n, seL4_CPtr *first)
         i += (uint32_t)__builtin_ctzll(word);
         if (i + n > cs->count) {
             break;
+        }
+        seL4_CPtr at = cs->first + i, last = at + n - 1;
+        if (cs->leaf_bits && (at >> cs->leaf_bits) != (last >> cs->leaf_bits)) {
+            i = (uint32_t)(((last >> cs->leaf_bits) << cs->leaf_bits) - cs->first); /* runs stay in one leaf */
+            continue;
         }
         uint32_t run = free_run(cs, i, (uint32_t)n);
         if (run == n) {

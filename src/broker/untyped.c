@@ -171,6 +171,15 @@ seL4_Word untyped_object_bits(seL4_Word type, seL4_Word user_bits)
     return type < seL4_NonArchObjectTypeCount ? fixed[type] : arch_object_bits(type);
 }
 
+/* n objects into the slots from `slot` on (one leaf: cspace_range_alloc keeps runs in one). */
+static seL4_Error retype(untyped_alloc_t *ua, seL4_CPtr untyped, seL4_Word type, seL4_Word user_bits, seL4_CPtr slot,
+                         seL4_Word n)
+{
+    seL4_Word index, depth, offset;
+    cspace_dest(ua->cs, slot, &index, &depth, &offset);
+    return seL4_Untyped_Retype(untyped, type, user_bits, ua->cs->root, index, depth, offset, n);
+}
+
 /* Counts a kernel invocation the allocator made, passing its result on. */
 static seL4_Error counted(untyped_alloc_t *ua, seL4_Error result)
 {
@@ -202,8 +211,8 @@ static kaal_err_t split(untyped_alloc_t *ua, int32_t b, int32_t *left)
     }
     seL4_CPtr first;
     kaal_err_t err = cspace_range_alloc(ua->cs, 2, &first);
-    if (err == KAAL_OK && counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, seL4_UntypedObject,
-                                                          ua->blocks[b].bits - 1u, ua->cs->root, 0, 0, first, 2)) !=
+    if (err == KAAL_OK && counted(ua, retype(ua, ua->blocks[b].cap, seL4_UntypedObject, ua->blocks[b].bits - 1u,
+                                                          first, 2)) !=
                               seL4_NoError) {
         cspace_range_free(ua->cs, first, 2);
         err = KAAL_E_KERNEL;
@@ -334,7 +343,7 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Wor
     int32_t b;
     err = find_block(ua, (unsigned)bits, want, &b);
     if (err == KAAL_OK &&
-        counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, ua->cs->root, 0, 0, slot, 1)) !=
+        counted(ua, retype(ua, ua->blocks[b].cap, type, user_bits, slot, 1)) !=
             seL4_NoError) {
         make_free(ua, b);
         err = KAAL_E_KERNEL;
@@ -351,6 +360,41 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Wor
         q->used += 1ul << bits;
     }
     *out = (kaal_obj_t){.cap = slot, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
+                        .block = b};
+    return KAAL_OK;
+}
+
+kaal_err_t untyped_alloc_to(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
+                            seL4_CPtr root, seL4_Word node_index, seL4_Word node_depth, seL4_Word offset,
+                            kaal_obj_t *out)
+{
+    reserve_nodes(ua);
+    seL4_Word bits = untyped_object_bits(type, user_bits);
+    if (type >= seL4_ObjectTypeCount || bits == 0 || bits > seL4_MaxUntypedBits) {
+        return KAAL_E_INVAL;
+    }
+    bits = bits < seL4_MinUntypedBits ? seL4_MinUntypedBits : bits;
+    if (q && (1ul << bits) > q->limit - q->used) {
+        return KAAL_E_QUOTA;
+    }
+    int32_t b;
+    kaal_err_t err = find_block(ua, (unsigned)bits, ANYWHERE, &b);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    if (counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, user_bits, root, node_index, node_depth, offset,
+                                        1)) != seL4_NoError) {
+        make_free(ua, b);
+        return KAAL_E_KERNEL;
+    }
+    ua->blocks[b].state = BLOCK_USED;
+    ua->blocks[b].run_bits = 0;
+    ua->free_bytes -= 1ul << bits;
+    ua->used_bytes += 1ul << bits;
+    if (q) {
+        q->used += 1ul << bits;
+    }
+    *out = (kaal_obj_t){.cap = 0, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
                         .block = b};
     return KAAL_OK;
 }
@@ -423,7 +467,7 @@ static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word t
     /* As many retypes as the kernel's fan-out limit asks, from the one block. */
     for (seL4_Word done = 0; err == KAAL_OK && done < (1ul << k); done += seL4_UntypedRetypeMaxObjects) {
         seL4_Word n = (1ul << k) - done < seL4_UntypedRetypeMaxObjects ? (1ul << k) - done : seL4_UntypedRetypeMaxObjects;
-        if (counted(ua, seL4_Untyped_Retype(ua->blocks[b].cap, type, 0, ua->cs->root, 0, 0, first + done, n)) !=
+        if (counted(ua, retype(ua, ua->blocks[b].cap, type, 0, first + done, n)) !=
             seL4_NoError) {
             counted(ua, seL4_CNode_Revoke(ua->cs->root, ua->blocks[b].cap, ua->cs->depth)); /* what it made goes */
             make_free(ua, b);

@@ -24,7 +24,7 @@ typedef struct system {
     channel_t chans[MANIFEST_MAX_CHANNELS];
     uint8_t connected[MANIFEST_MAX_CHANNELS];
     restart_log_t restarts[MANIFEST_MAX_COMPONENTS];
-    seL4_Word used0, slots0; /* what the broker had given out, and its free slots and its own, before the first component */
+    seL4_Word used0, slots0; /* the bytes and slots the broker had given out before the first component */
     unsigned failures;       /* components that exited with a status other than 0, or were stopped by policy */
 } system_t;
 
@@ -34,12 +34,6 @@ static const char *state_name(component_state_t s)
 {
     static const char *const names[] = {"absent", "built", "running", "exited", "stopped"};
     return names[s];
-}
-
-/* Free slots, and those the broker holds for itself (its tables may have grown meanwhile). */
-static seL4_Word slots_not_given(const broker_t *b)
-{
-    return cspace_free_count(&b->slots) + broker_own_slots(b);
 }
 
 static int alive(const component_t *c)
@@ -145,7 +139,7 @@ static void print_table(const system_t *s)
 static void reclaim(system_t *s, component_t *c, component_state_t why)
 {
     seL4_Word bytes = spawn_bytes(c), slots = spawn_broker_slots(c);
-    seL4_Word used = broker_given_bytes(s->b), free_slots = slots_not_given(s->b);
+    seL4_Word used = broker_given_bytes(s->b), given = broker_given_slots(s->b);
     spawn_destroy(s->b, c);
     c->state = why;
     for (unsigned k = 0; k < s->m->nchannels; k++) { /* its peers may be waiting for it */
@@ -154,7 +148,7 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
             channel_wake_peer(s->b, &s->chans[k], c);
         }
     }
-    int exact = used - broker_given_bytes(s->b) == bytes && slots_not_given(s->b) - free_slots == slots;
+    int exact = used - broker_given_bytes(s->b) == bytes && given - broker_given_slots(s->b) == slots;
     rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
               exact ? "accounting exact" : "ACCOUNTING MISMATCH", (unsigned long)(s->b->mem.free_bytes >> 10),
@@ -318,7 +312,7 @@ static int all_back(system_t *s)
 {
     untyped_coalesce(&s->b->mem);
     untyped_coalesce(&s->b->devmem);
-    return broker_given_bytes(s->b) == s->used0 && slots_not_given(s->b) == s->slots0;
+    return broker_given_bytes(s->b) == s->used0 && broker_given_slots(s->b) == s->slots0;
 }
 
 /* Every component, every channel, then every start: 0 at the first part that cannot be made. */
@@ -359,7 +353,7 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     }
     untyped_coalesce(&b->mem);
     s->used0 = broker_given_bytes(b);
-    s->slots0 = slots_not_given(b);
+    s->slots0 = broker_given_slots(b);
     if (!build_all(s)) {
         undo(s);
         int back = all_back(s);

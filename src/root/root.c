@@ -18,6 +18,9 @@ int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size)
     }
     bootinfo_print_summary(bi, ROOT_TASK_NAME);
     err = broker_init(&broker, bi, &why);
+    if (err == KAAL_OK) {
+        err = broker_start(&broker); /* its CSpace may grow past the root CNode from here */
+    }
     if (err != KAAL_OK) {
         rt_printf("kaal: broker init failed: %s\n", kaal_err_str(err));
         return 1;
