@@ -317,6 +317,23 @@ static kaal_err_t find_block(untyped_alloc_t *ua, unsigned bits, seL4_Word want,
     return KAAL_OK;
 }
 
+/* Block b, just retyped into 2^run_bits objects (the first in slot `cap`): used, its bytes
+ * counted and charged to q; what describes its first object. */
+static kaal_obj_t take(untyped_alloc_t *ua, untyped_quota_t *q, int32_t b, unsigned run_bits, seL4_CPtr cap,
+                       seL4_Word type)
+{
+    ut_block_t *blk = &ua->blocks[b];
+    blk->state = BLOCK_USED;
+    blk->run_bits = (uint8_t)run_bits;
+    ua->free_bytes -= 1ul << blk->bits;
+    ua->used_bytes += 1ul << blk->bits;
+    if (q) {
+        q->used += 1ul << blk->bits;
+    }
+    return (kaal_obj_t){.cap = cap, .paddr = blk->paddr, .type = type, .size_bits = (uint8_t)(blk->bits - run_bits),
+                        .run_bits = (uint8_t)run_bits, .run_index = 0, .block = b};
+}
+
 static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word type, seL4_Word user_bits,
                                seL4_Word want, kaal_obj_t *out)
 {
@@ -352,15 +369,7 @@ static kaal_err_t alloc_object(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Wor
         cspace_slot_free(ua->cs, slot);
         return err;
     }
-    ua->blocks[b].state = BLOCK_USED;
-    ua->blocks[b].run_bits = 0;
-    ua->free_bytes -= 1ul << bits;
-    ua->used_bytes += 1ul << bits;
-    if (q) {
-        q->used += 1ul << bits;
-    }
-    *out = (kaal_obj_t){.cap = slot, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
-                        .block = b};
+    *out = take(ua, q, b, 0, slot, type);
     return KAAL_OK;
 }
 
@@ -387,15 +396,7 @@ kaal_err_t untyped_alloc_to(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word t
         make_free(ua, b);
         return KAAL_E_KERNEL;
     }
-    ua->blocks[b].state = BLOCK_USED;
-    ua->blocks[b].run_bits = 0;
-    ua->free_bytes -= 1ul << bits;
-    ua->used_bytes += 1ul << bits;
-    if (q) {
-        q->used += 1ul << bits;
-    }
-    *out = (kaal_obj_t){.cap = 0, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
-                        .block = b};
+    *out = take(ua, q, b, 0, 0, type);
     return KAAL_OK;
 }
 
@@ -478,15 +479,7 @@ static kaal_err_t alloc_run(untyped_alloc_t *ua, untyped_quota_t *q, seL4_Word t
         cspace_range_free(ua->cs, first, 1ul << k);
         return err;
     }
-    ua->blocks[b].state = BLOCK_USED;
-    ua->blocks[b].run_bits = (uint8_t)k;
-    ua->free_bytes -= 1ul << block_bits;
-    ua->used_bytes += 1ul << block_bits;
-    if (q) {
-        q->used += 1ul << block_bits;
-    }
-    *first_obj = (kaal_obj_t){.cap = first, .paddr = ua->blocks[b].paddr, .type = type, .size_bits = (uint8_t)bits,
-                              .run_bits = (uint8_t)k, .run_index = 0, .block = b};
+    *first_obj = take(ua, q, b, k, first, type);
     return KAAL_OK;
 }
 
