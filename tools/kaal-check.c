@@ -23,6 +23,7 @@
 #include <kaal/bootinfo.h>
 #include <kaal/broker.h>
 #include <kaal/manifest.h>
+#include "host_alloc.h"
 #include <kaal/spawn.h>
 #include <sel4/sim.h>
 
@@ -62,6 +63,8 @@ static int by_position(const void *a, const void *b)
     const manifest_error_t *x = a, *y = b;
     return before(x, y) ? -1 : before(y, x) ? 1 : 0;
 }
+
+
 
 static void *read_file(const char *path, size_t *size)
 {
@@ -208,7 +211,7 @@ int main(int argc, char **argv)
     static manifest_t m;
     char **images = argv + first + 1;
     int nimages = argc - first - 1;
-    if (manifest_parse_diag(text, size, file, &m, &diag) != KAAL_OK) {
+    if (manifest_parse_diag(text, size, file, host_mem, &m, &diag) != KAAL_OK) {
         for (unsigned i = 0; i < m.ncomponents && nimages; i++) { /* what parsed: are its images there? */
             const manifest_component_t *d = &m.components[i];
             if (d->image[0] && !image_path(d->image, images, nimages)) {
@@ -246,5 +249,6 @@ int main(int argc, char **argv)
     free(comps);
     free(chans);
     free(text);
+    manifest_free(&m);
     return nproblems ? 1 : 0;
 }

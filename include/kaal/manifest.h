@@ -3,24 +3,22 @@
  * what each may use, and the channels between them. The format and every
  * error message are in docs/system-format.md.
  *
- * Parsing is all or nothing and needs no heap: the result is one fixed-size
- * manifest_t. On any error the caller gets KAAL_E_MANIFEST, a message
- * "file:line:col: what is wrong", and a zeroed manifest (no components), so
- * nothing can be started from a half-read description.
+ * Parsing is all or nothing: on any error the caller gets KAAL_E_MANIFEST, a
+ * message "file:line:col: what is wrong", and a zeroed manifest (no
+ * components), so nothing can be started from a half-read description. A
+ * system has as many components, channels and grants as memory allows: its
+ * tables come from the allocator the caller gives (the root task's: the
+ * broker's heap), and manifest_free gives them back.
  */
 #pragma once
 
 #include <stddef.h>
 #include <sel4/sel4.h>
+#include <kaal/allocator.h>
 #include <kaal/component.h>
 #include <kaal/err.h>
 
 #define MANIFEST_NAME_MAX 32 /* names and image names: up to 31 characters and a NUL */
-#define MANIFEST_MAX_COMPONENTS 16
-#define MANIFEST_MAX_CHANNELS 32
-#define MANIFEST_MAX_IOPORTS 4 /* IO port ranges per component */
-#define MANIFEST_MAX_IRQS 4    /* IRQ pins per component */
-#define MANIFEST_MAX_MMIO 4    /* MMIO ranges per component */
 #define MANIFEST_IOPORT_LAST 0xffff
 #define MANIFEST_MAX_RESTARTS 32 /* the most restarts a budget may allow in its window */
 
@@ -64,11 +62,12 @@ typedef struct manifest_component {
     seL4_Word restart_window_ms; /* ... within any window of this many milliseconds; then it is stopped */
     manifest_pos_t restarts_at;  /* the `restarts` key, if given */
     lifetime_t lifetime;
-    manifest_range_t ioports[MANIFEST_MAX_IOPORTS];
-    seL4_Word irqs[MANIFEST_MAX_IRQS]; /* interrupts: IOAPIC pins on x86_64 (include/kaal/arch.h) */
-    manifest_pos_t irq_at[MANIFEST_MAX_IRQS];
-    manifest_range_t mmio[MANIFEST_MAX_MMIO]; /* physical, page aligned, inclusive */
+    manifest_range_t *ioports;  /* nioports of them */
+    seL4_Word *irqs;            /* nirqs interrupts: IOAPIC pins on x86_64 (include/kaal/arch.h) */
+    manifest_pos_t *irq_at;     /* where each was written */
+    manifest_range_t *mmio;     /* nmmio of them: physical, page aligned, inclusive */
     unsigned nioports, nirqs, nmmio;
+    unsigned ioports_room, irqs_room, mmio_room; /* how many each table holds */
     unsigned line, col; /* the 'component' keyword */
 } manifest_component_t;
 
@@ -81,9 +80,11 @@ typedef struct manifest_channel {
 
 typedef struct manifest {
     char name[MANIFEST_NAME_MAX]; /* empty if the file has no 'system' line */
-    manifest_component_t components[MANIFEST_MAX_COMPONENTS];
-    manifest_channel_t channels[MANIFEST_MAX_CHANNELS];
+    manifest_component_t *components;
+    manifest_channel_t *channels;
     unsigned ncomponents, nchannels;
+    unsigned components_room, channels_room; /* how many each table holds */
+    kaal_allocator_t mem;                    /* where the tables are */
 } manifest_t;
 
 typedef struct manifest_error {
@@ -106,15 +107,19 @@ typedef struct manifest_diag {
 } manifest_diag_t;
 
 /*
- * Parses len bytes of text (need not be NUL-terminated) into *out. file names
- * the text in messages. Returns KAAL_OK, KAAL_E_MANIFEST with *err filled in
- * (err may be NULL), or KAAL_E_INVAL if out is NULL.
+ * Parses len bytes of text (need not be NUL-terminated) into *out, its tables
+ * from mem. file names the text in messages. Returns KAAL_OK, KAAL_E_MANIFEST
+ * with *err filled in (err may be NULL), or KAAL_E_INVAL if out is NULL.
  */
-kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err);
+kaal_err_t manifest_parse(const char *text, size_t len, const char *file, kaal_allocator_t mem, manifest_t *out,
+                          manifest_error_t *err);
 /* The same, with every error through d (d->count of them; KAAL_E_MANIFEST if any). After
  * errors, *out holds what parsed (the components and channels whose declarations could be
- * read), for a checker to look further: never a system to start. */
-kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, manifest_t *out, manifest_diag_t *d);
+ * read), for a checker to look further: never a system to start. manifest_free it all the same. */
+kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, kaal_allocator_t mem, manifest_t *out,
+                               manifest_diag_t *d);
+/* Gives back a parsed manifest's tables and zeroes it (a zeroed one is fine too). */
+void manifest_free(manifest_t *m);
 
 /*
  * Checks every MMIO grant against the device untypeds of this boot

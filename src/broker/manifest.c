@@ -26,6 +26,30 @@ typedef struct parser {
 
 #define FAIL_AT(ps, t, ...) manifest_fail((ps)->d, (ps)->file, (t).line, (t).col, __VA_ARGS__)
 
+/* A table with room for `need` entries of `size` bytes: twice as large as before, or more. */
+static int room(parser_t *ps, void **table, unsigned *n, unsigned need, size_t size)
+{
+    if (need <= *n) {
+        return 1;
+    }
+    unsigned cap = *n ? *n : 4;
+    while (cap < need) {
+        cap *= 2;
+    }
+    kaal_allocator_t *mem = &ps->m->mem;
+    void *bigger = mem->alloc ? mem->alloc(mem->ctx, (seL4_Word)cap * size) : 0;
+    if (!bigger) {
+        return 0;
+    }
+    if (*table) {
+        rt_memcpy(bigger, *table, (seL4_Word)*n * size);
+        mem->free(mem->ctx, *table, (seL4_Word)*n * size);
+    }
+    *table = bigger;
+    *n = cap;
+    return 1;
+}
+
 static void next(parser_t *ps)
 {
     ps->tok = manifest_lex_next(&ps->lx);
@@ -253,9 +277,7 @@ typedef kaal_err_t (*key_fn)(parser_t *ps, const token_t *key);
 typedef struct key_def {
     const char *name;
     key_fn fn;
-    int once;        /* may be given only once */
-    unsigned limit;  /* for repeatable keys (only in components): how many times at most */
-    size_t count_at; /* and where the component counts them */
+    int once; /* may be given only once; else as often as memory allows */
 } key_def_t;
 
 static kaal_err_t key_image(parser_t *ps, const token_t *key)
@@ -350,7 +372,11 @@ static kaal_err_t key_ioports(parser_t *ps, const token_t *key)
     if (!kaal_arch.has_ioports) {
         return FAIL_AT(ps, *key, "'ioports' are x86's: %s has none", kaal_arch.name);
     }
-    return value_ioports(ps, &ps->c->ioports[ps->c->nioports++]);
+    manifest_component_t *c = ps->c;
+    if (!room(ps, (void **)&c->ioports, &c->ioports_room, c->nioports + 1, sizeof(*c->ioports))) {
+        return FAIL_AT(ps, *key, "no memory for another IO port range");
+    }
+    return value_ioports(ps, &c->ioports[c->nioports++]);
 }
 
 static kaal_err_t key_irq(parser_t *ps, const token_t *key)
@@ -363,9 +389,15 @@ static kaal_err_t key_irq(parser_t *ps, const token_t *key)
         return FAIL_AT(ps, t, "irq %lu is not an %s (0 to %lu)", (unsigned long)pin, kaal_arch.irq_name,
                        (unsigned long)kaal_arch.irqs - 1);
     }
-    (void)key;
-    c->irqs[c->nirqs] = pin;
-    c->irq_at[c->nirqs++] = (manifest_pos_t){t.line, t.col};
+    unsigned irqs_room = c->irqs_room;
+    if (err == KAAL_OK && (!room(ps, (void **)&c->irqs, &irqs_room, c->nirqs + 1, sizeof(*c->irqs)) ||
+                           !room(ps, (void **)&c->irq_at, &c->irqs_room, c->nirqs + 1, sizeof(*c->irq_at)))) {
+        return FAIL_AT(ps, *key, "no memory for another irq");
+    }
+    if (err == KAAL_OK) {
+        c->irqs[c->nirqs] = pin;
+        c->irq_at[c->nirqs++] = (manifest_pos_t){t.line, t.col};
+    }
     return err;
 }
 
@@ -385,8 +417,13 @@ static kaal_err_t key_mmio(parser_t *ps, const token_t *key)
         return FAIL_AT(ps, t, "mmio 0x%lx of size 0x%lx runs past the end of the address space", (unsigned long)base,
                        (unsigned long)size);
     }
-    (void)key;
-    ps->c->mmio[ps->c->nmmio++] = (manifest_range_t){base, base + size - 1, {t.line, t.col}};
+    manifest_component_t *c = ps->c;
+    if (err == KAAL_OK && !room(ps, (void **)&c->mmio, &c->mmio_room, c->nmmio + 1, sizeof(*c->mmio))) {
+        return FAIL_AT(ps, *key, "no memory for another mmio range");
+    }
+    if (err == KAAL_OK) {
+        c->mmio[c->nmmio++] = (manifest_range_t){base, base + size - 1, {t.line, t.col}};
+    }
     return err;
 }
 
@@ -408,28 +445,23 @@ static kaal_err_t key_endpoint(parser_t *ps, const token_t *key)
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const key_def_t component_keys[] = {
-    {"image", key_image, 1, 0, 0},
-    {"priority", key_priority, 1, 0, 0},
-    {"stack", key_stack, 1, 0, 0},
-    {"memory", key_memory, 1, 0, 0},
-    {"fault", key_fault, 1, 0, 0},
-    {"restarts", key_restarts, 1, 0, 0},
-    {"lifetime", key_lifetime, 1, 0, 0},
-    {"ioports", key_ioports, 0, MANIFEST_MAX_IOPORTS, offsetof(manifest_component_t, nioports)},
-    {"irq", key_irq, 0, MANIFEST_MAX_IRQS, offsetof(manifest_component_t, nirqs)},
-    {"mmio", key_mmio, 0, MANIFEST_MAX_MMIO, offsetof(manifest_component_t, nmmio)},
+    {"image", key_image, 1},
+    {"priority", key_priority, 1},
+    {"stack", key_stack, 1},
+    {"memory", key_memory, 1},
+    {"fault", key_fault, 1},
+    {"restarts", key_restarts, 1},
+    {"lifetime", key_lifetime, 1},
+    {"ioports", key_ioports, 0},
+    {"irq", key_irq, 0},
+    {"mmio", key_mmio, 0},
 };
 
 static const key_def_t channel_keys[] = {
-    {"size", key_size, 1, 0, 0},
-    {"endpoint", key_endpoint, 1, 0, 0},
+    {"size", key_size, 1},
+    {"endpoint", key_endpoint, 1},
 };
 
-/* How many times a component has a repeatable key so far. */
-static unsigned key_count(const parser_t *ps, const key_def_t *d)
-{
-    return *(const unsigned *)((const char *)ps->c + d->count_at);
-}
 
 _Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS, "seen_at too small");
 
@@ -448,9 +480,6 @@ static kaal_err_t parse_key(parser_t *ps, const key_def_t *keys, unsigned nkeys)
         }
         if (d->once && ps->seen_at[i]) {
             return FAIL_AT(ps, key, "%s given twice (first at line %u)", k, ps->seen_at[i]);
-        }
-        if (!d->once && key_count(ps, d) == d->limit) {
-            return FAIL_AT(ps, key, "more than %u %s grants", d->limit, k);
         }
         ps->seen_at[i] = key.line;
         next(ps);
@@ -548,8 +577,8 @@ static kaal_err_t parse_system(parser_t *ps, const token_t *decl)
 static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
 {
     manifest_t *m = ps->m;
-    if (m->ncomponents == MANIFEST_MAX_COMPONENTS) {
-        return FAIL_AT(ps, *decl, "more than %d components", MANIFEST_MAX_COMPONENTS);
+    if (!room(ps, (void **)&m->components, &m->components_room, m->ncomponents + 1, sizeof(*m->components))) {
+        return FAIL_AT(ps, *decl, "no memory for another component");
     }
     manifest_component_t *c = ps->c = &m->components[m->ncomponents];
     *c = (manifest_component_t){.stack = MANIFEST_DEFAULT_STACK,
@@ -604,8 +633,8 @@ static kaal_err_t channel_end(parser_t *ps, unsigned *index)
 static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
 {
     manifest_t *m = ps->m;
-    if (m->nchannels == MANIFEST_MAX_CHANNELS) {
-        return FAIL_AT(ps, *decl, "more than %d channels", MANIFEST_MAX_CHANNELS);
+    if (!room(ps, (void **)&m->channels, &m->channels_room, m->nchannels + 1, sizeof(*m->channels))) {
+        return FAIL_AT(ps, *decl, "no memory for another channel");
     }
     manifest_channel_t *ch = ps->ch = &m->channels[m->nchannels];
     *ch = (manifest_channel_t){.size = MANIFEST_DEFAULT_CHANNEL, .line = decl->line, .col = decl->col};
@@ -695,26 +724,53 @@ static kaal_err_t parse_all(parser_t *ps)
     return manifest_check_grants(ps->m, ps->file, ps->d);
 }
 
-kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, manifest_t *out, manifest_diag_t *d)
+kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, kaal_allocator_t mem, manifest_t *out,
+                               manifest_diag_t *d)
 {
     if (!out || !d) {
         return KAAL_E_INVAL;
     }
     parser_t ps = {.file = file, .m = out, .d = d};
     rt_memset(out, 0, sizeof(*out));
+    out->mem = mem;
     manifest_lex_init(&ps.lx, text, len);
     return parse_all(&ps);
 }
 
-kaal_err_t manifest_parse(const char *text, size_t len, const char *file, manifest_t *out, manifest_error_t *err)
+kaal_err_t manifest_parse(const char *text, size_t len, const char *file, kaal_allocator_t mem, manifest_t *out,
+                          manifest_error_t *err)
 {
     manifest_diag_t d = {.first = err};
     if (err) {
         rt_memset(err, 0, sizeof(*err));
     }
-    kaal_err_t e = manifest_parse_diag(text, len, file, out, &d);
+    kaal_err_t e = manifest_parse_diag(text, len, file, mem, out, &d);
     if (e == KAAL_E_MANIFEST) {
-        rt_memset(out, 0, sizeof(*out)); /* nothing half-parsed reaches the caller */
+        manifest_free(out); /* nothing half-parsed reaches the caller */
     }
     return e;
+}
+
+static void give_back(const kaal_allocator_t *mem, void *table, unsigned n, size_t size)
+{
+    if (table) {
+        mem->free(mem->ctx, table, (seL4_Word)n * size);
+    }
+}
+
+void manifest_free(manifest_t *m)
+{
+    kaal_allocator_t mem = m->mem;
+    for (unsigned i = 0; mem.free && i < m->ncomponents; i++) {
+        manifest_component_t *c = &m->components[i];
+        give_back(&mem, c->ioports, c->ioports_room, sizeof(*c->ioports));
+        give_back(&mem, c->irqs, c->irqs_room, sizeof(*c->irqs));
+        give_back(&mem, c->irq_at, c->irqs_room, sizeof(*c->irq_at));
+        give_back(&mem, c->mmio, c->mmio_room, sizeof(*c->mmio));
+    }
+    if (mem.free) {
+        give_back(&mem, m->components, m->components_room, sizeof(*m->components));
+        give_back(&mem, m->channels, m->channels_room, sizeof(*m->channels));
+    }
+    rt_memset(m, 0, sizeof(*m));
 }

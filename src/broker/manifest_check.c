@@ -8,51 +8,51 @@
 #include <kaal/rt.h>
 #include "manifest_internal.h"
 
-#define GRANTS_MAX 4
-
-_Static_assert(MANIFEST_MAX_IOPORTS <= GRANTS_MAX && MANIFEST_MAX_IRQS <= GRANTS_MAX && MANIFEST_MAX_MMIO <= GRANTS_MAX,
-               "GRANTS_MAX too small");
-
 typedef struct grant {
     seL4_Word first, last; /* inclusive */
     manifest_pos_t at;
 } grant_t;
 
-static unsigned ranges(const manifest_range_t *r, unsigned n, grant_t *g)
+static unsigned ioport_count(const manifest_component_t *c)
 {
-    for (unsigned i = 0; i < n; i++) {
-        g[i] = (grant_t){r[i].first, r[i].last, r[i].at};
-    }
-    return n;
+    return c->nioports;
 }
 
-static unsigned ioport_grants(const manifest_component_t *c, grant_t *g)
+static grant_t ioport_at(const manifest_component_t *c, unsigned i)
 {
-    return ranges(c->ioports, c->nioports, g);
+    return (grant_t){c->ioports[i].first, c->ioports[i].last, c->ioports[i].at};
 }
 
-static unsigned mmio_grants(const manifest_component_t *c, grant_t *g)
+static unsigned irq_count(const manifest_component_t *c)
 {
-    return ranges(c->mmio, c->nmmio, g);
-}
-
-static unsigned irq_grants(const manifest_component_t *c, grant_t *g)
-{
-    for (unsigned i = 0; i < c->nirqs; i++) {
-        g[i] = (grant_t){c->irqs[i], c->irqs[i], c->irq_at[i]};
-    }
     return c->nirqs;
+}
+
+static grant_t irq_at(const manifest_component_t *c, unsigned i)
+{
+    return (grant_t){c->irqs[i], c->irqs[i], c->irq_at[i]};
+}
+
+static unsigned mmio_count(const manifest_component_t *c)
+{
+    return c->nmmio;
+}
+
+static grant_t mmio_at(const manifest_component_t *c, unsigned i)
+{
+    return (grant_t){c->mmio[i].first, c->mmio[i].last, c->mmio[i].at};
 }
 
 /* The kinds of exclusive grant: the kernel hands out each port, pin and device frame once. */
 static const struct {
     const char *what, *verb;
     int single; /* one number, not a range */
-    unsigned (*get)(const manifest_component_t *c, grant_t *g);
+    unsigned (*count)(const manifest_component_t *c);
+    grant_t (*at)(const manifest_component_t *c, unsigned i);
 } kinds[] = {
-    {"IO ports", "overlap", 0, ioport_grants},
-    {"irq", "", 1, irq_grants},
-    {"mmio", "overlaps", 0, mmio_grants},
+    {"IO ports", "overlap", 0, ioport_count, ioport_at},
+    {"irq", "", 1, irq_count, irq_at},
+    {"mmio", "overlaps", 0, mmio_count, mmio_at},
 };
 
 /* A conflict: grant g of kind k, held by component holder, overlaps other, given to owner before. */
@@ -76,20 +76,22 @@ static kaal_err_t report(const char *file, manifest_diag_t *d, const conflict_t 
                          (unsigned long)o->first, (unsigned long)o->last, c->owner, o->at.line);
 }
 
-/* The first grant written before grant i of kind k in component a that overlaps it, or NULL. */
-static const grant_t *earlier_overlap(const manifest_t *m, unsigned k, unsigned a, const grant_t *g, unsigned i,
-                                      grant_t other[GRANTS_MAX], unsigned *owner)
+/* The first grant written before grant i of kind k in component a that overlaps it: 1 and *other, *owner. */
+static int earlier_overlap(const manifest_t *m, unsigned k, unsigned a, const grant_t *g, unsigned i, grant_t *other,
+                           unsigned *owner)
 {
     for (unsigned b = 0; b <= a; b++) {
-        unsigned n = kinds[k].get(&m->components[b], other);
+        unsigned n = kinds[k].count(&m->components[b]);
         for (unsigned j = 0; j < (b == a ? i : n); j++) {
-            if (g->first <= other[j].last && other[j].first <= g->last) {
+            grant_t o = kinds[k].at(&m->components[b], j);
+            if (g->first <= o.last && o.first <= g->last) {
+                *other = o;
                 *owner = b;
-                return &other[j];
+                return 1;
             }
         }
     }
-    return NULL;
+    return 0;
 }
 
 static int before(manifest_pos_t x, manifest_pos_t y)
@@ -106,12 +108,12 @@ static int next_conflict(const manifest_t *m, manifest_pos_t after, conflict_t *
     int found = 0;
     for (unsigned a = 0; a < m->ncomponents; a++) {
         for (unsigned k = 0; k < KINDS; k++) {
-            grant_t g[GRANTS_MAX], other[GRANTS_MAX];
-            unsigned n = kinds[k].get(&m->components[a], g), owner;
+            unsigned n = kinds[k].count(&m->components[a]), owner;
             for (unsigned i = 0; i < n; i++) {
-                const grant_t *o = before(after, g[i].at) ? earlier_overlap(m, k, a, &g[i], i, other, &owner) : 0;
-                if (o && (!found || before(g[i].at, next->g.at))) {
-                    *next = (conflict_t){g[i], *o, k, m->components[a].name, m->components[owner].name};
+                grant_t g = kinds[k].at(&m->components[a], i), o;
+                if (before(after, g.at) && (!found || before(g.at, next->g.at)) &&
+                    earlier_overlap(m, k, a, &g, i, &o, &owner)) {
+                    *next = (conflict_t){g, o, k, m->components[a].name, m->components[owner].name};
                     found = 1;
                 }
             }

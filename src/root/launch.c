@@ -20,10 +20,10 @@ typedef struct system {
     const void *archive;
     size_t archive_size;
     kaal_obj_t ep; /* the broker's endpoint: RPC and faults, told apart by badge */
-    component_t comps[MANIFEST_MAX_COMPONENTS];
-    channel_t chans[MANIFEST_MAX_CHANNELS];
-    uint8_t connected[MANIFEST_MAX_CHANNELS];
-    restart_log_t restarts[MANIFEST_MAX_COMPONENTS];
+    component_t *comps;        /* m->ncomponents of them, from the broker's heap */
+    channel_t *chans;          /* m->nchannels of them */
+    uint8_t *connected;        /* per channel */
+    restart_log_t *restarts;   /* per component */
     seL4_Word used0, slots0; /* the bytes and slots the broker had given out before the first component */
     unsigned failures;       /* components that exited with a status other than 0, or were stopped by policy */
 } system_t;
@@ -343,6 +343,15 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     s->m = m;
     s->archive = archive;
     s->archive_size = size;
+    s->comps = heap_alloc(&b->heap, (seL4_Word)m->ncomponents * sizeof(*s->comps));
+    s->chans = heap_alloc(&b->heap, (seL4_Word)m->nchannels * sizeof(*s->chans) + 1);
+    s->connected = heap_alloc(&b->heap, m->nchannels + 1);
+    s->restarts = heap_alloc(&b->heap, (seL4_Word)m->ncomponents * sizeof(*s->restarts));
+    if (!s->comps || !s->chans || !s->connected || !s->restarts) {
+        rt_printf("kaal: no memory for the tables of %u components and %u channels\n", m->ncomponents,
+                  m->nchannels);
+        return 1;
+    }
     if (untyped_alloc(&b->mem, seL4_EndpointObject, 0, &s->ep) != KAAL_OK) {
         rt_printf("kaal: no memory for the broker's endpoint\n");
         return 1;

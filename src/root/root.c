@@ -32,6 +32,6 @@ int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size)
     if (root_devices_check(&broker) != 0) {
         return 1;
     }
-    const manifest_t *m = root_load_system(bi, archive, archive_size);
+    const manifest_t *m = root_load_system(&broker, archive, archive_size);
     return m ? root_run_system(&broker, m, archive, archive_size) : 1;
 }

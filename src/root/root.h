@@ -10,8 +10,9 @@
 /* Runs the root task on the bootinfo and its boot archive (CPIO); returns its exit status (0: success). */
 int root_main(const seL4_BootInfo *bi, const void *archive, size_t archive_size);
 
-/* Parses, checks and lists the system description from the boot archive; NULL if it cannot start. */
-const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size);
+/* Parses (its tables in the broker's heap), checks and lists the system description from the
+ * boot archive; NULL if it cannot start. */
+const manifest_t *root_load_system(broker_t *b, const void *archive, size_t size);
 
 /* Builds and starts the system's components, then serves them until the
  * system ends (its tasks have ended, or no component is left), stops its

@@ -80,7 +80,7 @@ static void print_component(const manifest_component_t *c)
     rt_printf("\n");
 }
 
-const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive, size_t size)
+const manifest_t *root_load_system(broker_t *b, const void *archive, size_t size)
 {
     const char *name = system_file_name(archive, size);
     cpio_entry_t file;
@@ -89,8 +89,8 @@ const manifest_t *root_load_system(const seL4_BootInfo *bi, const void *archive,
     }
     manifest_t *m = &system_description;
     manifest_error_t err;
-    if (manifest_parse(file.data, file.size, name, m, &err) != KAAL_OK ||
-        manifest_check_devices(m, bi, name, &err) != KAAL_OK) {
+    if (manifest_parse(file.data, file.size, name, heap_allocator(&b->heap), m, &err) != KAAL_OK ||
+        manifest_check_devices(m, b->bi, name, &err) != KAAL_OK) {
         rt_printf("%s\nkaal: system refused; nothing started\n", err.message);
         return 0;
     }

@@ -5,16 +5,20 @@
  * checked here again from the parsed result, and its MMIO lies in this boot's
  * device memory if manifest_check_devices passes it.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <kaal/arch.h>
 #include <kaal/bootinfo.h>
 #include <kaal/manifest.h>
+#include "../../tools/host_alloc.h"
 #include <sel4/sim.h>
 #include "fuzz.h"
 
 #define PAGE 0x1000ul
 
 static const seL4_BootInfo *bi;
+
+
 
 static int is_zero(const void *p, size_t n)
 {
@@ -50,14 +54,14 @@ static void check_component(const manifest_t *m, unsigned i)
     FUZZ_CHECK(c->restarts >= 1 && c->restarts <= MANIFEST_MAX_RESTARTS && c->restart_window_ms > 0);
     FUZZ_CHECK(c->restarts_at.line == 0 || c->fault == FAULT_RESTART);
     FUZZ_CHECK(c->lifetime == LIFETIME_SERVICE || c->lifetime == LIFETIME_TASK);
-    FUZZ_CHECK(c->nioports <= MANIFEST_MAX_IOPORTS && c->nirqs <= MANIFEST_MAX_IRQS && c->nmmio <= MANIFEST_MAX_MMIO);
-    for (unsigned k = 0; k < c->nioports && k < MANIFEST_MAX_IOPORTS; k++) {
+    FUZZ_CHECK(c->nioports <= c->ioports_room && c->nirqs <= c->irqs_room && c->nmmio <= c->mmio_room);
+    for (unsigned k = 0; k < c->nioports; k++) {
         FUZZ_CHECK(c->ioports[k].first <= c->ioports[k].last && c->ioports[k].last <= MANIFEST_IOPORT_LAST);
     }
-    for (unsigned k = 0; k < c->nirqs && k < MANIFEST_MAX_IRQS; k++) {
+    for (unsigned k = 0; k < c->nirqs; k++) {
         FUZZ_CHECK(c->irqs[k] < kaal_arch.irqs);
     }
-    for (unsigned k = 0; k < c->nmmio && k < MANIFEST_MAX_MMIO; k++) {
+    for (unsigned k = 0; k < c->nmmio; k++) {
         const manifest_range_t *r = &c->mmio[k];
         FUZZ_CHECK(r->first % PAGE == 0 && (r->last + 1) % PAGE == 0 && r->first <= r->last);
     }
@@ -92,13 +96,13 @@ static void check_exclusive(const manifest_t *m)
 
 static void check_accepted(const manifest_t *m)
 {
-    FUZZ_CHECK(m->ncomponents >= 1 && m->ncomponents <= MANIFEST_MAX_COMPONENTS);
-    FUZZ_CHECK(m->nchannels <= MANIFEST_MAX_CHANNELS);
+    FUZZ_CHECK(m->ncomponents >= 1 && m->ncomponents <= m->components_room);
+    FUZZ_CHECK(m->nchannels <= m->channels_room);
     FUZZ_CHECK(memchr(m->name, '\0', sizeof(m->name)) != NULL);
-    for (unsigned i = 0; i < m->ncomponents && i < MANIFEST_MAX_COMPONENTS; i++) {
+    for (unsigned i = 0; i < m->ncomponents; i++) {
         check_component(m, i);
     }
-    for (unsigned k = 0; k < m->nchannels && k < MANIFEST_MAX_CHANNELS; k++) {
+    for (unsigned k = 0; k < m->nchannels; k++) {
         const manifest_channel_t *ch = &m->channels[k];
         FUZZ_CHECK(ch->from < m->ncomponents && ch->to < m->ncomponents && ch->from != ch->to);
         FUZZ_CHECK(ch->size && ch->size % PAGE == 0);
@@ -128,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!bi) {
         bi = sel4sim_boot();
     }
-    kaal_err_t e = manifest_parse((const char *)data, size, "fuzz.system", &m, &err);
+    kaal_err_t e = manifest_parse((const char *)data, size, "fuzz.system", host_mem, &m, &err);
     FUZZ_CHECK(e == KAAL_OK || e == KAAL_E_MANIFEST);
     if (e != KAAL_OK) {
         check_refusal(data, size, &m, &err);
@@ -143,5 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(bootinfo_device_covers(bi, c->mmio[k].first, c->mmio[k].last));
         }
     }
+    manifest_free(&m);
+    FUZZ_CHECK(m.ncomponents == 0 && m.components == NULL);
     return 0;
 }

@@ -54,9 +54,16 @@ static const seL4_Word interesting[] = {
 };
 #define NINTERESTING (sizeof(interesting) / sizeof(interesting[0]))
 
+static manifest_range_t ports[2][2], mmio[2][1];
+static seL4_Word irqs[2][1];
+
 static void describe(manifest_component_t *d, const char *name, seL4_Word memory)
 {
     memset(d, 0, sizeof(*d));
+    unsigned k = d == &desc[0] ? 0 : 1;
+    d->ioports = ports[k];
+    d->irqs = irqs[k];
+    d->mmio = mmio[k];
     strcpy(d->name, name);
     d->priority = 1;
     d->stack = 4 * PAGE;

@@ -30,6 +30,10 @@ static image_t img;
 static manifest_component_t desc;
 static component_t comp, other __attribute__((unused));
 static seL4_Word used_before, slots_before;
+/* The description's grant tables (a parsed one's come from the parser). */
+static manifest_range_t desc_ioports[4], desc_mmio[4];
+static seL4_Word desc_irqs[4];
+static manifest_pos_t desc_irq_at[4];
 
 static inline void build_image(seL4_Word text_vaddr)
 {
@@ -61,6 +65,10 @@ static inline int fresh(void **state)
     (void)state;
     build_image(0x400000);
     memset(&desc, 0, sizeof(desc));
+    desc.ioports = desc_ioports;
+    desc.irqs = desc_irqs;
+    desc.irq_at = desc_irq_at;
+    desc.mmio = desc_mmio;
     strcpy(desc.name, "test");
     desc.priority = 100;
     desc.stack = 4 * PAGE;

@@ -16,3 +16,8 @@
         printf("%d passed, %d failed\n", failed_ < 0 ? 0 : total_ - failed_, failed_ < 0 ? total_ : failed_); \
         return failed_ == 0 ? 0 : 1;                                                            \
     } while (0)
+
+#include "../../tools/host_alloc.h"
+
+/* Memory for tables that grow (kaal/allocator.h), from malloc. */
+#define unit_mem host_mem
