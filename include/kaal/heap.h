@@ -39,6 +39,7 @@ typedef struct heap {
     kaal_obj_t chunks[HEAP_CHUNKS]; /* the first frame of each chunk's run: chunk k is 2^k frames */
     unsigned nchunks;
     heap_free_t *free[HEAP_CLASSES];
+    int growing; /* mapping a chunk: what that needs must not come from here */
 } heap_t;
 
 /* A heap over [base, base + size) of vs (reserved here), backed from mem and charged to quota. */

@@ -8,18 +8,21 @@
  * as soon as nothing is mapped below it.
  * Mapping over a mapped page is an error (the kernel itself would silently
  * overwrite it). Frames stay the caller's: the manager maps the caps it is
- * given and never deletes them.
+ * given and never deletes them. Its tables of paging structures and of
+ * reservations start small, inside it, and grow into memory from the
+ * allocator it is given (vspace_set_allocator): as many as memory allows.
  */
 #pragma once
 
 #include <stdint.h>
 #include <sel4/sel4.h>
+#include <kaal/allocator.h>
 #include <kaal/arch.h>
 #include <kaal/err.h>
 #include <kaal/untyped.h>
 
-#define VSPACE_MAX_TABLES 256u
-#define VSPACE_MAX_RESERVATIONS 32u
+#define VSPACE_INLINE_TABLES 16u       /* paging structures before its table grows */
+#define VSPACE_INLINE_RESERVATIONS 8u  /* reservations likewise */
 
 typedef struct vs_table {
     kaal_obj_t obj;      /* the table (x86_64: PDPT, PD or PT) */
@@ -41,16 +44,23 @@ typedef struct vspace {
     untyped_quota_t *quota;  /* and are charged to this; NULL: no budget (the broker's own) */
     seL4_Word invocations;   /* kernel invocations the manager made itself */
     unsigned ntables;
-    vs_range_t reserved[VSPACE_MAX_RESERVATIONS];
-    unsigned nreserved;
-    vs_table_t tables[VSPACE_MAX_TABLES];
+    vs_range_t *reserved;
+    unsigned nreserved, reserved_room;
+    vs_table_t *tables;      /* tables_room entries; level 0: free */
+    unsigned tables_room;
+    kaal_allocator_t grow;   /* where larger tables come from (alloc NULL: none) */
+    vs_range_t inline_reserved[VSPACE_INLINE_RESERVATIONS];
+    vs_table_t inline_tables[VSPACE_INLINE_TABLES];
 } vspace_t;
 
 void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quota_t *quota);
+/* Where its tables grow into past their first few entries. */
+void vspace_set_allocator(vspace_t *vs, kaal_allocator_t grow);
 /* Makes the tables that map the 4 KiB page at vaddr, and keeps them when nothing is mapped
  * below them, until vspace_destroy: for a window that is mapped and unmapped over and over. */
 kaal_err_t vspace_pin(vspace_t *vs, seL4_Word vaddr);
-/* Frees every paging structure at once (the address space is going: its frames are the caller's to free). */
+/* Frees every paging structure at once, and its grown tables (the address space is going: its
+ * frames are the caller's to free). */
 void vspace_destroy(vspace_t *vs);
 /* Reserves [vaddr, vaddr + size): page aligned, below the user top, free of other reservations. */
 kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size);

@@ -42,6 +42,7 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     b->top = b->top_raw = 0;
     b->leaves = 0;
     vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem, &b->own);
+    vspace_set_allocator(&b->vspace, heap_allocator(&b->heap));
     err = vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
     return err == KAAL_OK ? heap_init(&b->heap, &b->vspace, &b->mem, &b->own, BROKER_HEAP_BASE, BROKER_HEAP_SIZE)
                           : err;

@@ -71,7 +71,13 @@ void *heap_alloc(heap_t *h, seL4_Word size)
         return 0;
     }
     while (h->mapped < at + bytes) {
-        if (!grow(h)) {
+        if (h->growing) {
+            return 0;
+        }
+        h->growing = 1;
+        int grown = grow(h);
+        h->growing = 0;
+        if (!grown) {
             return 0;
         }
     }

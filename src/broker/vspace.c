@@ -16,9 +16,36 @@ void vspace_init(vspace_t *vs, seL4_CPtr pml4, untyped_alloc_t *mem, untyped_quo
     vs->invocations = 0;
     vs->ntables = 0;
     vs->nreserved = 0;
-    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+    vs->reserved = vs->inline_reserved;
+    vs->reserved_room = VSPACE_INLINE_RESERVATIONS;
+    vs->tables = vs->inline_tables;
+    vs->tables_room = VSPACE_INLINE_TABLES;
+    vs->grow = (kaal_allocator_t){0};
+    for (unsigned i = 0; i < VSPACE_INLINE_TABLES; i++) {
         vs->tables[i].level = 0;
     }
+}
+
+void vspace_set_allocator(vspace_t *vs, kaal_allocator_t grow)
+{
+    vs->grow = grow;
+}
+
+/* A table twice as large (its entries keep their indices); 0 if there is no memory for it. */
+static int enlarge(vspace_t *vs, void **table, unsigned *room, const void *inline_table, size_t entry)
+{
+    unsigned n = *room * 2;
+    void *bigger = vs->grow.alloc ? vs->grow.alloc(vs->grow.ctx, (seL4_Word)n * entry) : 0;
+    if (!bigger) {
+        return 0;
+    }
+    rt_memcpy(bigger, *table, (seL4_Word)*room * entry);
+    if (*table != inline_table) {
+        vs->grow.free(vs->grow.ctx, *table, (seL4_Word)*room * entry);
+    }
+    *table = bigger;
+    *room = n;
+    return 1;
 }
 
 static int overlaps(seL4_Word a, seL4_Word a_end, seL4_Word b, seL4_Word b_end)
@@ -32,7 +59,8 @@ kaal_err_t vspace_reserve(vspace_t *vs, seL4_Word vaddr, seL4_Word size)
     if (size == 0 || (vaddr | size) & BITS_MASK(seL4_PageBits) || !rt_range_end(vaddr, size, &end) || end > kaal_arch.user_top) {
         return KAAL_E_INVAL;
     }
-    if (vs->nreserved == VSPACE_MAX_RESERVATIONS) {
+    if (vs->nreserved == vs->reserved_room &&
+        !enlarge(vs, (void **)&vs->reserved, &vs->reserved_room, vs->inline_reserved, sizeof(vs_range_t))) {
         return KAAL_E_NO_METADATA;
     }
     for (unsigned i = 0; i < vs->nreserved; i++) {
@@ -61,7 +89,7 @@ static int is_reserved(const vspace_t *vs, seL4_Word vaddr, seL4_Word size)
 static int find_table(const vspace_t *vs, unsigned level, seL4_Word vaddr)
 {
     seL4_Word base = vaddr & ~BITS_MASK(TABLE_BITS(level));
-    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+    for (unsigned i = 0; i < vs->tables_room; i++) {
         if (vs->tables[i].level == level && vs->tables[i].base == base) {
             return (int)i;
         }
@@ -76,7 +104,7 @@ kaal_err_t vspace_unreserve(vspace_t *vs, seL4_Word vaddr)
             continue;
         }
         /* A range with anything still mapped in it stays reserved. */
-        for (unsigned t = 0; t < VSPACE_MAX_TABLES; t++) {
+        for (unsigned t = 0; t < vs->tables_room; t++) {
             const vs_table_t *tb = &vs->tables[t];
             if (tb->level && overlaps(tb->base, tb->base + (1ull << TABLE_BITS(tb->level)), vs->reserved[i].start,
                                       vs->reserved[i].end)) {
@@ -114,14 +142,20 @@ static void set_page_bit(vs_table_t *t, seL4_Word vaddr, int on)
     }
 }
 
-static int table_slot_free(const vspace_t *vs)
+/* A free entry of the table of paging structures, which grows when it is full. */
+static int table_slot_free(vspace_t *vs)
 {
-    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+    for (unsigned i = 0; i < vs->tables_room; i++) {
         if (vs->tables[i].level == 0) {
             return (int)i;
         }
     }
-    return -1;
+    unsigned first = vs->tables_room;
+    if (first >= (1u << 15) ||
+        !enlarge(vs, (void **)&vs->tables, &vs->tables_room, vs->inline_tables, sizeof(vs_table_t))) {
+        return -1; /* parents are int16_t indices */
+    }
+    return (int)first;
 }
 
 /* Frees empty tables from t upwards (the kernel detaches a table when its last cap goes). */
@@ -252,13 +286,24 @@ kaal_err_t vspace_pin(vspace_t *vs, seL4_Word vaddr)
 
 void vspace_destroy(vspace_t *vs)
 {
-    for (unsigned i = 0; i < VSPACE_MAX_TABLES; i++) {
+    for (unsigned i = 0; i < vs->tables_room; i++) {
         if (vs->tables[i].level) {
             untyped_free_charged(vs->mem, vs->quota, &vs->tables[i].obj);
             vs->tables[i].level = 0;
         }
     }
     vs->ntables = 0;
+    if (vs->tables && vs->tables != vs->inline_tables) {
+        vs->grow.free(vs->grow.ctx, vs->tables, (seL4_Word)vs->tables_room * sizeof(vs_table_t));
+    }
+    if (vs->reserved && vs->reserved != vs->inline_reserved) {
+        vs->grow.free(vs->grow.ctx, vs->reserved, (seL4_Word)vs->reserved_room * sizeof(vs_range_t));
+    }
+    vs->tables = vs->inline_tables;
+    vs->tables_room = VSPACE_INLINE_TABLES;
+    vs->reserved = vs->inline_reserved;
+    vs->reserved_room = VSPACE_INLINE_RESERVATIONS;
+    vs->nreserved = 0;
 }
 
 int vspace_is_mapped(const vspace_t *vs, seL4_Word vaddr, unsigned size_bits)

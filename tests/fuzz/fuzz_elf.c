@@ -31,8 +31,8 @@ static void boot(void)
     desc.stack = 4 * PAGE;
     desc.memory = 1ul << 20;
     untyped_coalesce(&br.mem);
-    used0 = br.mem.used_bytes;
-    slots0 = cspace_free_count(&br.slots);
+    used0 = broker_given_bytes(&br);
+    slots0 = broker_given_slots(&br);
 }
 
 static void check_segments(const elf_image_t *img, size_t size)
@@ -73,12 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (err == KAAL_OK) {
         FUZZ_CHECK(comp.entry == img.entry && comp.nframes <= SPAWN_MAX_FRAMES);
         FUZZ_CHECK(spawn_bytes(&comp) <= desc.memory);
-        FUZZ_CHECK(br.mem.used_bytes - used0 == spawn_bytes(&comp));
+        FUZZ_CHECK(broker_given_bytes(&br) - used0 == spawn_bytes(&comp));
         spawn_destroy(&br, &comp);
     } else {
         FUZZ_CHECK(err == KAAL_E_LAYOUT || err == KAAL_E_QUOTA);
     }
     untyped_coalesce(&br.mem);
-    FUZZ_CHECK(br.mem.used_bytes == used0 && cspace_free_count(&br.slots) == slots0);
+    FUZZ_CHECK(broker_given_bytes(&br) == used0 && broker_given_slots(&br) == slots0);
     return 0;
 }

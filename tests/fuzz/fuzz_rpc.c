@@ -95,8 +95,8 @@ static void boot(void)
     desc[1].irqs[0] = 4;
     untyped_coalesce(&br.mem);
     untyped_coalesce(&br.devmem);
-    used0 = br.mem.used_bytes;
-    slots0 = cspace_free_count(&br.slots);
+    used0 = broker_given_bytes(&br);
+    slots0 = broker_given_slots(&br);
 }
 
 static int build_both(void)
@@ -183,7 +183,7 @@ static void request(const uint8_t *r)
     }
     check_component(&comp[0]);
     check_component(&comp[1]);
-    FUZZ_CHECK(br.mem.used_bytes - used0 == spawn_bytes(&comp[0]) + spawn_bytes(&comp[1]) + chan.nframes * PAGE);
+    FUZZ_CHECK(broker_given_bytes(&br) - used0 == spawn_bytes(&comp[0]) + spawn_bytes(&comp[1]) + chan.nframes * PAGE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -203,6 +203,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     channel_destroy(&br, &chan);
     untyped_coalesce(&br.mem);
     untyped_coalesce(&br.devmem);
-    FUZZ_CHECK(br.mem.used_bytes == used0 && cspace_free_count(&br.slots) == slots0);
+    FUZZ_CHECK(broker_given_bytes(&br) == used0 && broker_given_slots(&br) == slots0);
     return 0;
 }

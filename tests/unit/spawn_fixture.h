@@ -76,18 +76,18 @@ static inline int fresh(void **state)
     memset(&comp, 0, sizeof(comp));
     untyped_coalesce(&br.mem); /* split untypeds hold slots: count from a merged state */
     untyped_coalesce(&br.devmem);
-    used_before = br.mem.used_bytes;
-    slots_before = cspace_free_count(&br.slots);
+    used_before = broker_given_bytes(&br);
+    slots_before = broker_given_slots(&br);
     return 0;
 }
 
 /* Every byte, and once split untypeds are merged again, every slot. */
 static inline void assert_all_back(void)
 {
-    assert_int_equal(br.mem.used_bytes, used_before);
+    assert_int_equal(broker_given_bytes(&br), used_before);
     untyped_coalesce(&br.mem);
     untyped_coalesce(&br.devmem);
-    assert_int_equal(cspace_free_count(&br.slots), slots_before);
+    assert_int_equal(broker_given_slots(&br), slots_before);
 }
 
 static inline kaal_err_t build(component_t *c)

@@ -258,15 +258,15 @@ static void a_thousand_restarts_of_a_channel_side_leave_nothing_behind(void **st
     assert_int_equal(open_as(writer, 0, SLOT, SLOT + 1, &v), KAAL_OK);
     assert_int_equal(open_as(reader, 0, SLOT, 0, &v), KAAL_OK);
     untyped_coalesce(&br.mem);
-    seL4_Word used = br.mem.used_bytes, slots = cspace_free_count(&br.slots);
+    seL4_Word used = broker_given_bytes(&br), slots = broker_given_slots(&br);
     for (int i = 0; i < 1000; i++) {
         restart_reader();
         assert_int_equal(open_as(reader, 0, SLOT, 0, &v), KAAL_OK);
     }
     assert_int_equal(signal_through(writer, SLOT, reader), 1ul << reader->info.channels[0].bit);
-    assert_int_equal(br.mem.used_bytes, used);
+    assert_int_equal(broker_given_bytes(&br), used);
     untyped_coalesce(&br.mem);
-    assert_int_equal(cspace_free_count(&br.slots), slots);
+    assert_int_equal(broker_given_slots(&br), slots);
 }
 
 /* Opening a channel maps its ring in a new page table: charged to the component's
@@ -275,10 +275,10 @@ static void opening_a_channel_is_charged_to_the_quota(void **state)
 {
     (void)state;
     fill_quota(writer);
-    seL4_Word held = spawn_bytes(writer), used = br.mem.used_bytes;
+    seL4_Word held = spawn_bytes(writer), used = broker_given_bytes(&br);
     assert_int_equal(open_as(writer, 0, SLOT, 0, NULL), KAAL_E_QUOTA);
     assert_int_equal(spawn_bytes(writer), held);
-    assert_int_equal(br.mem.used_bytes, used);
+    assert_int_equal(broker_given_bytes(&br), used);
     assert_int_equal(release_as(writer, 0), KAAL_E_NOT_HELD);
     assert_int_equal(open_as(reader, 0, SLOT, 0, NULL), KAAL_OK); /* its peer has room */
 }

@@ -46,7 +46,7 @@ static void build_lays_out_and_destroy_gives_everything_back(void **state)
     for (size_t i = sizeof(img.data); i < PAGE; i++) {
         assert_int_equal(page[i], 0);
     }
-    assert_int_equal(spawn_bytes(&comp), br.mem.used_bytes - used_before);
+    assert_int_equal(spawn_bytes(&comp), broker_given_bytes(&br) - used_before);
     assert_int_equal(spawn_broker_slots(&comp), 4 + comp.nframes + comp.vs.ntables);
     spawn_destroy(&br, &comp);
     assert_int_equal(comp.state, COMPONENT_NONE);
@@ -79,8 +79,8 @@ static void malformed_image_is_refused_before_anything_is_made(void **state)
     spawn_problem_t why;
     assert_int_equal(spawn_build(&br, &comp, &desc, 1, &img, sizeof(img), ep.cap, &why), KAAL_E_ELF);
     assert_string_equal(why.elf.reason, "not for x86_64");
-    assert_int_equal(br.mem.used_bytes, used_before);
-    assert_int_equal(cspace_free_count(&br.slots), slots_before);
+    assert_int_equal(broker_given_bytes(&br), used_before);
+    assert_int_equal(broker_given_slots(&br), slots_before);
 }
 
 static void image_over_the_fixed_layout_is_refused(void **state)
