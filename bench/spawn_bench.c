@@ -38,7 +38,7 @@ static seL4_Word bits_set(seL4_Word n)
  * frames one per power-of-two run of each group the broker allocates at once
  * (information page and IPC buffer, stack, each segment); one map per frame
  * and paging structure; a map and an unmap in the broker's window for each
- * page it writes (segments with file bytes, the information page); six caps,
+ * page it writes (the pages of segments that hold file bytes, the information page); six caps,
  * the ASID, and TCB configure, priority and registers. The first figure counts
  * a retype per frame, as without runs.
  */
@@ -50,7 +50,7 @@ static void minimum_invocations(const component_t *c, const elf_image_t *img, se
         const elf_segment_t *s = &img->segments[i];
         seL4_Word pages = ((s->vaddr + s->memsz + 4095) / 4096) - s->vaddr / 4096;
         frame_runs += bits_set(pages);
-        written += s->filesz ? pages : 0;
+        written += s->filesz ? ((s->vaddr + s->filesz + 4095) / 4096) - s->vaddr / 4096 : 0;
     }
     seL4_Word rest = c->nframes + c->vs.ntables /* maps */ + 6 /* caps */ + 1 /* ASID */ + 3 /* TCB */;
     *unbatched = 4 + c->nframes + c->vs.ntables /* retypes */ + rest;

@@ -138,8 +138,9 @@ static void check_component(const manifest_t *m, unsigned i, char **images, int 
                 "component '%s': its image, stack and kernel objects need %lu KiB, more than its memory quota of %lu KiB",
                 d->name, (unsigned long)((need + 1023) >> 10), (unsigned long)(d->memory >> 10));
     } else if (err == KAAL_E_LAYOUT) {
-        PROBLEM(at, "component '%s': image '%s' does not fit the component layout (%s: below 0x%lx, at most %u pages "
-                    "with its stack)", d->name, d->image, why.step, (unsigned long)KAAL_IMAGE_LIMIT, SPAWN_MAX_FRAMES);
+        PROBLEM(at, "component '%s': image '%s' does not fit the component layout (%s: below 0x%lx, clear of its "
+                    "information page, IPC buffer and stack)", d->name, d->image, why.step,
+                (unsigned long)KAAL_IMAGE_LIMIT);
     } else if (err != KAAL_OK) {
         PROBLEM(at, "component '%s': %s failed: %s", d->name, why.step, kaal_err_str(err));
     }

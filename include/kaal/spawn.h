@@ -17,9 +17,6 @@
 #include <kaal/elf.h>
 #include <kaal/manifest.h>
 
-#define SPAWN_MAX_FRAMES 128 /* image, stack, IPC buffer and information page */
-#define GRANT_MAX 16         /* grants a component holds at once (src/broker/grant.c) */
-#define GRANT_MAX_FRAMES 64  /* frames of its memory and MMIO grants together */
 
 /* What a component got by asking (KAAL_RPC_MEMORY, _IOPORTS, _IRQ, _MMIO,
  * _CHANNEL), until it releases it or goes. */
@@ -33,7 +30,8 @@ typedef struct grant {
     seL4_CPtr signal;          /* IRQ: the badged notification cap the handler signals */
     seL4_Word bit;             /* IRQ: the badge bit */
     seL4_Word paddr;           /* MMIO: the first physical page */
-    unsigned first_frame, nframes;
+    kaal_obj_t *frames;        /* memory, MMIO, channel: its nframes frames (from the broker's heap) */
+    unsigned nframes;
 } grant_t;
 
 typedef enum {
@@ -52,8 +50,8 @@ typedef struct component {
     component_state_t state;
     kaal_obj_t cnode, pml4, tcb, ntfn;
     kaal_obj_t inbox; /* its endpoint for channel messages (KAAL_CAP_INBOX), if it has one */
-    kaal_obj_t frames[SPAWN_MAX_FRAMES]; /* frames[0] is the information page, frames[1] the IPC buffer */
-    unsigned nframes;
+    kaal_obj_t *frames; /* its image, stack, IPC buffer and information page: frames[0] is the information page, frames[1] the IPC buffer */
+    unsigned nframes, frames_room;
     seL4_Word entry;
     untyped_quota_t quota; /* its memory (objects and paging structures) against desc->memory */
     seL4_Word bits;        /* badge bits of its notification in use (channels, IRQs) */
@@ -61,8 +59,8 @@ typedef struct component {
     seL4_Word invocations; /* kernel invocations spent building it (allocators' included) */
     kaal_info_t info;      /* what the information page will say */
     struct channel *channels[KAAL_MAX_CHANNELS]; /* by index in info.channels */
-    grant_t grants[GRANT_MAX];
-    kaal_obj_t grant_frames[GRANT_MAX_FRAMES];
+    grant_t *grants;   /* grants_room entries; what == 0: free */
+    unsigned grants_room;
     vspace_t vs;
 } component_t;
 

@@ -2,7 +2,8 @@
  * Grants on request: memory, IO ports, IRQs, device registers and channels
  * that a running component asks the broker for (src/broker/rpc.c decodes the
  * requests). Each is checked against the component's description, recorded
- * in its grants[] and undone exactly by grant_release(): frames unmapped and
+ * in its table of grants (which grows in the broker's heap, as do the frames
+ * of each grant), and undone exactly by grant_release(): frames unmapped and
  * freed, capabilities revoked from the broker's original (which takes the
  * component's copy and every copy it made of it), the IRQ given back to the
  * kernel. spawn_destroy() releases whatever is left.
@@ -21,7 +22,7 @@ static int overlaps(seL4_Word a0, seL4_Word a1, seL4_Word b0, seL4_Word b1)
 
 grant_t *grant_find(component_t *c, seL4_Word what, seL4_Word key)
 {
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
+    for (unsigned i = 0; i < c->grants_room; i++) {
         if (c->grants[i].what == what && c->grants[i].key == key) {
             return &c->grants[i];
         }
@@ -29,28 +30,41 @@ grant_t *grant_find(component_t *c, seL4_Word what, seL4_Word key)
     return 0;
 }
 
-/* A free entry (what == 0, whatever else it last held), now of kind `what`. */
-static grant_t *new_grant(component_t *c, seL4_Word what)
+/* A free entry (what == 0, whatever else it last held), now of kind `what`; the table grows if
+ * every entry is in use. */
+static grant_t *new_grant(broker_t *b, component_t *c, seL4_Word what)
 {
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
-        if (c->grants[i].what == 0) {
-            c->grants[i] = (grant_t){.what = what};
-            return &c->grants[i];
-        }
+    unsigned i = 0;
+    while (i < c->grants_room && c->grants[i].what != 0) {
+        i++;
     }
-    return 0;
+    kaal_allocator_t heap = heap_allocator(&b->heap);
+    if (i == c->grants_room && !kaal_room(&heap, (void **)&c->grants, &c->grants_room, i + 1, sizeof(grant_t))) {
+        return 0;
+    }
+    c->grants[i] = (grant_t){.what = what};
+    return &c->grants[i];
 }
 
-/* An entry whose grant failed part way: free again, nothing of it left for a lookup to find. */
-static void forget(grant_t *g)
+/* A table of n frames for the grant (zeroed: none made yet). */
+static kaal_err_t new_frames(broker_t *b, grant_t *g, seL4_Word n)
 {
+    g->frames = n < (1u << 24) ? heap_alloc(&b->heap, n * sizeof(kaal_obj_t)) : 0;
+    g->nframes = g->frames ? (unsigned)n : 0;
+    return g->frames ? KAAL_OK : KAAL_E_NO_METADATA;
+}
+
+/* An entry whose grant failed part way, or was released: free again, nothing of it left. */
+static void forget(broker_t *b, grant_t *g)
+{
+    heap_free(&b->heap, g->frames, (seL4_Word)g->nframes * sizeof(kaal_obj_t));
     *g = (grant_t){0};
 }
 
 /* A held range of `what` overlapping [first, end). */
 static int held_overlap(const component_t *c, seL4_Word what, seL4_Word first, seL4_Word end)
 {
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
+    for (unsigned i = 0; i < c->grants_room; i++) {
         const grant_t *g = &c->grants[i];
         if (g->what == what && overlaps(first, end, g->key, g->end)) {
             return 1;
@@ -65,30 +79,13 @@ static int slot_ok(const component_t *c, seL4_Word slot)
     return slot >= c->info.free_slot && slot >= KAAL_CAP_FIRST_FREE && slot < (1ul << KAAL_CNODE_BITS);
 }
 
-/* A run of n free entries in grant_frames. */
-static kaal_err_t frames_run(const component_t *c, seL4_Word n, unsigned *first)
-{
-    for (unsigned i = 0; i + n <= GRANT_MAX_FRAMES; i++) {
-        unsigned k = 0;
-        while (k < n && c->grant_frames[i + k].cap == 0) {
-            k++;
-        }
-        if (k == n) {
-            *first = i;
-            return KAAL_OK;
-        }
-        i += k;
-    }
-    return KAAL_E_NO_METADATA;
-}
-
 /* The lowest address in [lo, hi) where size bytes fit clear of what `what` holds, and a page after it. */
 static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word size, seL4_Word lo, seL4_Word hi)
 {
     seL4_Word at = lo;
     for (int moved = 1; moved;) {
         moved = 0;
-        for (unsigned i = 0; i < GRANT_MAX; i++) {
+        for (unsigned i = 0; i < c->grants_room; i++) {
             const grant_t *g = &c->grants[i];
             if (g->what == what && overlaps(at, at + size + PAGE, g->key, g->end + PAGE)) {
                 at = g->end + PAGE;
@@ -103,7 +100,7 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
  * the broker's copies of the ring's caps), then its reservation. */
 static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
 {
-    kaal_obj_t *frames = &c->grant_frames[g->first_frame];
+    kaal_obj_t *frames = g->frames;
     for (unsigned i = 0; i < g->nframes; i++) {
         kaal_obj_t *f = &frames[i];
         if (!f->cap) {
@@ -140,28 +137,26 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
     } else if (held_overlap(c, KAAL_RPC_MEMORY, vaddr, vaddr + size)) {
         return KAAL_E_MAPPED;
     }
-    unsigned first;
     seL4_Word n = size / PAGE;
-    kaal_err_t err = frames_run(c, n, &first);
-    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_MEMORY) : 0;
+    grant_t *g = new_grant(b, c, KAAL_RPC_MEMORY);
     if (!g) {
-        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+        return KAAL_E_NO_METADATA;
     }
     g->key = g->vaddr = vaddr;
     g->end = vaddr + size;
-    g->first_frame = first;
-    g->nframes = (unsigned)n;
-    err = vspace_reserve(&c->vs, vaddr, size);
+    kaal_err_t err = new_frames(b, g, n);
     if (err == KAAL_OK) {
-        err = untyped_alloc_objects(&b->mem, &c->quota, kaal_arch.page_object, n, &c->grant_frames[first]);
+        err = vspace_reserve(&c->vs, vaddr, size);
+    }
+    if (err == KAAL_OK) {
+        err = untyped_alloc_objects(&b->mem, &c->quota, kaal_arch.page_object, n, g->frames);
     }
     for (seL4_Word i = 0; err == KAAL_OK && i < n; i++) {
-        err = vspace_map(&c->vs, c->grant_frames[first + i].cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite,
-                         ARCH_MAP_DEFAULT);
+        err = vspace_map(&c->vs, g->frames[i].cap, vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     if (err != KAAL_OK) {
         unmap_frames(b, c, g);
-        forget(g);
+        forget(b, g);
         return err == KAAL_E_NOT_RESERVED ? KAAL_E_MAPPED : err;
     }
     *at = vaddr;
@@ -213,7 +208,7 @@ kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word
     if (!slot_ok(c, slot)) {
         return KAAL_E_SLOT;
     }
-    grant_t *g = new_grant(c, KAAL_RPC_IOPORTS);
+    grant_t *g = new_grant(b, c, KAAL_RPC_IOPORTS);
     if (!g) {
         return KAAL_E_NO_METADATA;
     }
@@ -227,7 +222,7 @@ kaal_err_t grant_ioports(broker_t *b, component_t *c, seL4_Word first, seL4_Word
     }
     if (err != KAAL_OK) {
         drop_original(b, c, &g->original);
-        forget(g);
+        forget(b, g);
         return err;
     }
     g->key = first;
@@ -262,7 +257,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
     if (!slot_ok(c, slot)) {
         return KAAL_E_SLOT;
     }
-    grant_t *g = new_grant(c, KAAL_RPC_IRQ);
+    grant_t *g = new_grant(b, c, KAAL_RPC_IRQ);
     if (!g) {
         return KAAL_E_NO_METADATA;
     }
@@ -293,7 +288,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
         if (g->bit < seL4_WordBits) {
             c->bits &= ~(1ul << g->bit);
         }
-        forget(g);
+        forget(b, g);
         return err;
     }
     g->key = pin;
@@ -321,7 +316,7 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
     if (!mmio_granted(c->desc, first, end)) {
         return KAAL_E_DENIED;
     }
-    for (unsigned i = 0; i < GRANT_MAX; i++) { /* the same registers mapped twice: a second user of one device */
+    for (unsigned i = 0; i < c->grants_room; i++) { /* the same registers mapped twice: a second user of one device */
         const grant_t *h = &c->grants[i];
         if (h->what == KAAL_RPC_MMIO && overlaps(first, end, h->paddr, h->paddr + h->nframes * PAGE)) {
             return KAAL_E_BUSY;
@@ -329,30 +324,32 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
     }
     seL4_Word n = (end - first) / PAGE, vaddr = choose_vaddr(c, KAAL_RPC_MMIO, end - first, KAAL_MMIO_VADDR,
                                                              KAAL_MMIO_END);
-    unsigned at;
-    kaal_err_t err = vaddr ? frames_run(c, n, &at) : KAAL_E_NO_MEMORY;
-    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_MMIO) : 0;
+    if (!vaddr) {
+        return KAAL_E_NO_MEMORY;
+    }
+    grant_t *g = new_grant(b, c, KAAL_RPC_MMIO);
     if (!g) {
-        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+        return KAAL_E_NO_METADATA;
     }
     g->vaddr = vaddr;
-    err = vspace_reserve(&c->vs, vaddr, end - first);
+    kaal_err_t err = new_frames(b, g, n);
+    if (err == KAAL_OK) {
+        err = vspace_reserve(&c->vs, vaddr, end - first);
+    }
     volatile void *where = 0;
     if (err == KAAL_OK) {
-        err = device_mmio_map(b, &c->vs, paddr, size, vaddr, &c->grant_frames[at], (unsigned)n, &where);
+        err = device_mmio_map(b, &c->vs, paddr, size, vaddr, g->frames, (unsigned)n, &where);
         if (err != KAAL_OK) {
             vspace_unreserve(&c->vs, vaddr);
         }
     }
     if (err != KAAL_OK) {
-        forget(g);
+        forget(b, g);
         return err;
     }
     g->key = (seL4_Word)where;
     g->end = vaddr + (end - first);
     g->paddr = first;
-    g->first_frame = at;
-    g->nframes = (unsigned)n;
     *regs = (seL4_Word)where;
     return KAAL_OK;
 }
@@ -362,7 +359,7 @@ static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, gra
 {
     kaal_err_t err = vspace_reserve(&c->vs, g->vaddr, ch->size);
     for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; i++) {
-        kaal_obj_t *f = &c->grant_frames[g->first_frame + i];
+        kaal_obj_t *f = &g->frames[i];
         err = cspace_slot_alloc(&b->slots, &f->cap);
         if (err != KAAL_OK) {
             f->cap = 0;
@@ -399,15 +396,15 @@ kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word
     if (!slot_ok(c, slot) || (inbox && (!slot_ok(c, inbox) || inbox == slot))) {
         return KAAL_E_SLOT;
     }
-    unsigned first;
-    kaal_err_t err = frames_run(c, ch->nframes, &first);
-    grant_t *g = err == KAAL_OK ? new_grant(c, KAAL_RPC_CHANNEL) : 0;
+    grant_t *g = new_grant(b, c, KAAL_RPC_CHANNEL);
     if (!g) {
-        return err == KAAL_OK ? KAAL_E_NO_METADATA : err;
+        return KAAL_E_NO_METADATA;
     }
-    *g = (grant_t){.what = KAAL_RPC_CHANNEL, .key = index, .end = index + 1, .vaddr = ch->side[k].vaddr,
-                   .first_frame = first, .nframes = ch->nframes};
-    err = map_ring(b, c, ch, g);
+    *g = (grant_t){.what = KAAL_RPC_CHANNEL, .key = index, .end = index + 1, .vaddr = ch->side[k].vaddr};
+    kaal_err_t err = new_frames(b, g, ch->nframes);
+    if (err == KAAL_OK) {
+        err = map_ring(b, c, ch, g);
+    }
     if (err == KAAL_OK && (err = channel_mint_signal(b, ch, k, slot)) == KAAL_OK) {
         g->slot = slot;
     }
@@ -453,7 +450,7 @@ static void release(broker_t *b, component_t *c, grant_t *g)
         drop_original(b, c, &g->original);
         break;
     }
-    *g = (grant_t){0};
+    forget(b, g);
 }
 
 kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word key)
@@ -468,7 +465,7 @@ kaal_err_t grant_release(broker_t *b, component_t *c, seL4_Word what, seL4_Word 
 
 void grant_release_all(broker_t *b, component_t *c)
 {
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
+    for (unsigned i = 0; i < c->grants_room; i++) {
         if (c->grants[i].what) {
             release(b, c, &c->grants[i]);
         }
@@ -478,12 +475,12 @@ void grant_release_all(broker_t *b, component_t *c)
 seL4_Word grant_broker_slots(const component_t *c)
 {
     seL4_Word n = 0;
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
+    for (unsigned i = 0; i < c->grants_room; i++) {
         const grant_t *g = &c->grants[i];
         n += (g->original != 0) + (g->signal != 0);
-    }
-    for (unsigned i = 0; i < GRANT_MAX_FRAMES; i++) {
-        n += c->grant_frames[i].cap != 0;
+        for (unsigned f = 0; f < g->nframes; f++) {
+            n += g->frames[f].cap != 0;
+        }
     }
     return n;
 }

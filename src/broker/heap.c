@@ -125,3 +125,34 @@ kaal_allocator_t heap_allocator(heap_t *h)
 {
     return (kaal_allocator_t){.alloc = alloc_from, .free = free_to, .ctx = h};
 }
+
+int kaal_room(const kaal_allocator_t *mem, void **table, unsigned *room, unsigned need, seL4_Word size)
+{
+    if (need <= *room) {
+        return 1;
+    }
+    unsigned cap = *room ? *room : 4;
+    while (cap < need) {
+        cap *= 2;
+    }
+    void *bigger = mem->alloc ? mem->alloc(mem->ctx, (seL4_Word)cap * size) : 0;
+    if (!bigger) {
+        return 0;
+    }
+    if (*table) {
+        rt_memcpy(bigger, *table, (seL4_Word)*room * size);
+        mem->free(mem->ctx, *table, (seL4_Word)*room * size);
+    }
+    *table = bigger;
+    *room = cap;
+    return 1;
+}
+
+void kaal_table_free(const kaal_allocator_t *mem, void **table, unsigned *room, seL4_Word size)
+{
+    if (*table && mem->free) {
+        mem->free(mem->ctx, *table, (seL4_Word)*room * size);
+    }
+    *table = 0;
+    *room = 0;
+}

@@ -26,28 +26,10 @@ typedef struct parser {
 
 #define FAIL_AT(ps, t, ...) manifest_fail((ps)->d, (ps)->file, (t).line, (t).col, __VA_ARGS__)
 
-/* A table with room for `need` entries of `size` bytes: twice as large as before, or more. */
+/* A table of the manifest's with room for `need` entries (kaal_room). */
 static int room(parser_t *ps, void **table, unsigned *n, unsigned need, size_t size)
 {
-    if (need <= *n) {
-        return 1;
-    }
-    unsigned cap = *n ? *n : 4;
-    while (cap < need) {
-        cap *= 2;
-    }
-    kaal_allocator_t *mem = &ps->m->mem;
-    void *bigger = mem->alloc ? mem->alloc(mem->ctx, (seL4_Word)cap * size) : 0;
-    if (!bigger) {
-        return 0;
-    }
-    if (*table) {
-        rt_memcpy(bigger, *table, (seL4_Word)*n * size);
-        mem->free(mem->ctx, *table, (seL4_Word)*n * size);
-    }
-    *table = bigger;
-    *n = cap;
-    return 1;
+    return kaal_room(&ps->m->mem, table, n, need, size);
 }
 
 static void next(parser_t *ps)

@@ -44,7 +44,7 @@ seL4_Word spawn_own_slots(const component_t *c)
         return 0;
     }
     seL4_Word n = KAAL_CAP_FAULT - KAAL_CAP_CNODE + 1 + (c->inbox.cap != 0);
-    for (unsigned i = 0; i < GRANT_MAX; i++) {
+    for (unsigned i = 0; i < c->grants_room; i++) {
         n += (c->grants[i].slot != 0) + (c->grants[i].inbox != 0);
     }
     return n;
@@ -124,8 +124,10 @@ static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
 /* New frames for [vaddr, vaddr + n pages), recorded in c->frames from index *first. */
 static kaal_err_t new_frames(broker_t *b, component_t *c, seL4_Word n, unsigned *first)
 {
-    if (c->nframes + n > SPAWN_MAX_FRAMES) {
-        return KAAL_E_LAYOUT;
+    kaal_allocator_t heap = heap_allocator(&b->heap);
+    if (n >= (1u << 24) || !kaal_room(&heap, (void **)&c->frames, &c->frames_room, c->nframes + (unsigned)n,
+                                      sizeof(*c->frames))) {
+        return n >= (1u << 24) ? KAAL_E_LAYOUT : KAAL_E_NO_METADATA;
     }
     *first = c->nframes;
     /* In a few retypes (runs), freed together when the component goes. */
@@ -190,11 +192,34 @@ static void window_close(broker_t *b, component_t *c, unsigned first, seL4_Word 
     }
 }
 
+#define WINDOW_PAGES ((1ul << seL4_LargePageBits) / PAGE) /* what one of the window's page tables maps */
+
+/* Copies a segment's file bytes into its frames through the window, as many pages at a time as
+ * its one page table maps; the pages past them stay as the kernel made them, zero. */
+static kaal_err_t fill_segment(broker_t *b, component_t *c, const elf_image_t *img, const elf_segment_t *s,
+                               unsigned first)
+{
+    seL4_Word start = page_down(s->vaddr), file_end = s->vaddr + s->filesz;
+    seL4_Word pages = s->filesz ? (page_up(file_end) - start) / PAGE : 0;
+    for (seL4_Word p = 0; p < pages; p += WINDOW_PAGES) {
+        seL4_Word n = pages - p < WINDOW_PAGES ? pages - p : WINDOW_PAGES;
+        seL4_Word lo = start + p * PAGE, hi = lo + n * PAGE;
+        seL4_Word from = lo > s->vaddr ? lo : s->vaddr, to = hi < file_end ? hi : file_end;
+        kaal_err_t err = window_open(b, c, first + (unsigned)p, n);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        rt_memcpy((uint8_t *)BROKER_WINDOW + (from - lo), img->data + s->offset + (from - s->vaddr), to - from);
+        window_close(b, c, first + (unsigned)p, n);
+    }
+    return KAAL_OK;
+}
+
 /* One segment: reserve its pages, fill fresh frames with its file bytes (the rest stays zero), map them. */
 static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *img, const elf_segment_t *s)
 {
     seL4_Word start = page_down(s->vaddr), end = page_up(s->vaddr + s->memsz), n = (end - start) / PAGE;
-    if (end > KAAL_IMAGE_LIMIT || n > SPAWN_MAX_FRAMES) {
+    if (end > KAAL_IMAGE_LIMIT) {
         return KAAL_E_LAYOUT;
     }
     unsigned first;
@@ -202,13 +227,8 @@ static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *i
     if (err == KAAL_OK) {
         err = new_frames(b, c, n, &first);
     }
-    if (err == KAAL_OK && s->filesz) {
-        err = window_open(b, c, first, n);
-        if (err == KAAL_OK) {
-            uint8_t *window = (uint8_t *)BROKER_WINDOW;
-            rt_memcpy(window + (s->vaddr - start), img->data + s->offset, s->filesz);
-            window_close(b, c, first, n);
-        }
+    if (err == KAAL_OK) {
+        err = fill_segment(b, c, img, s, first);
     }
     int code = (s->flags & ELF_SEG_X) != 0;
     if (err == KAAL_OK) {
@@ -394,6 +414,9 @@ void spawn_destroy(broker_t *b, component_t *c)
     spawn_free(b, c, &c->tcb);
     grant_release_all(b, c);
     untyped_free_objects(&b->mem, &c->quota, c->frames, c->nframes);
+    kaal_allocator_t heap = heap_allocator(&b->heap);
+    kaal_table_free(&heap, (void **)&c->frames, &c->frames_room, sizeof(*c->frames));
+    kaal_table_free(&heap, (void **)&c->grants, &c->grants_room, sizeof(*c->grants));
     vspace_destroy(&c->vs);
     spawn_free(b, c, &c->pml4);
     spawn_free(b, c, &c->ntfn);

@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     spawn_problem_t problem;
     err = spawn_build(&br, &comp, &desc, 1, data, size, ep.cap, &problem);
     if (err == KAAL_OK) {
-        FUZZ_CHECK(comp.entry == img.entry && comp.nframes <= SPAWN_MAX_FRAMES);
+        FUZZ_CHECK(comp.entry == img.entry && comp.nframes <= comp.frames_room);
         FUZZ_CHECK(spawn_bytes(&comp) <= desc.memory);
         FUZZ_CHECK(broker_given_bytes(&br) - used0 == spawn_bytes(&comp));
         spawn_destroy(&br, &comp);
