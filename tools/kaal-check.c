@@ -153,9 +153,9 @@ static void check_channel(const manifest_t *m, unsigned k)
     component_t *from = &comps[mc->from], *to = &comps[mc->to];
     manifest_pos_t at = {mc->line, mc->col};
     const char *fname = m->components[mc->from].name, *tname = m->components[mc->to].name;
-    if (mc->size / 4096 > CHANNEL_MAX_FRAMES) {
-        PROBLEM(at, "channel %s -> %s: %lu KiB is more than a channel holds (%u KiB)", fname, tname,
-                (unsigned long)(mc->size >> 10), CHANNEL_MAX_FRAMES * 4);
+    if (mc->size > KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) {
+        PROBLEM(at, "channel %s -> %s: %lu MiB is more than a channel holds (%lu MiB)", fname, tname,
+                (unsigned long)(mc->size >> 20), (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
         return;
     }
     if (from->state != COMPONENT_BUILT || to->state != COMPONENT_BUILT) {
@@ -163,8 +163,8 @@ static void check_channel(const manifest_t *m, unsigned k)
     }
     const component_t *full = !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : NULL;
     if (full) {
-        PROBLEM(at, "channel %s -> %s: %s has no room for another channel (%u at most, in %lu MiB)", fname, tname,
-                full->desc->name, KAAL_MAX_CHANNELS, (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
+        PROBLEM(at, "channel %s -> %s: %s has no room for another channel (its rings take %lu MiB at most)", fname,
+                tname, full->desc->name, (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
         return;
     }
     kaal_err_t err = channel_create(&br, &chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
@@ -221,7 +221,8 @@ int main(int argc, char **argv)
         }
     } else {
         const seL4_BootInfo *bi = sel4sim_boot();
-        if (broker_init(&br, bi, NULL) != KAAL_OK || untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) != KAAL_OK) {
+        if (broker_init(&br, bi, NULL) != KAAL_OK || broker_start(&br) != KAAL_OK ||
+            untyped_alloc(&br.mem, seL4_EndpointObject, 0, &ep) != KAAL_OK) {
             fprintf(stderr, "kaal-check: the sim's broker did not start\n");
             return 2;
         }

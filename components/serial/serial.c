@@ -101,21 +101,21 @@ int component_main(const kaal_info_t *info)
               info->name, (unsigned long)info->ioports[0].first, (unsigned long)info->ioports[0].last,
               (unsigned long)ports, (unsigned long)info->irqs[0].pin, (unsigned long)irq_handler, info->nchannels);
     uart16550_set_interrupts(&uart, UART_IER_RX);
-    const kaal_channel_grant_t *in[KAAL_MAX_CHANNELS];
-    uint32_t nin = 0;
     for (uint32_t i = 0; i < info->nchannels; i++) {
-        const kaal_channel_grant_t *ch = info->channels[i].role == KAAL_CHANNEL_READER ? kaal_channel_at(i) : 0;
-        if (ch) {
-            in[nin++] = ch;
+        if (info->channels[i].role == KAAL_CHANNEL_READER) {
+            kaal_channel_at(i); /* open: its entry of the table has its signal from now on */
         }
     }
     for (;;) {
         /* Copy out everything there is; sleep only when every channel is
          * empty and its writer has seen that it must signal. */
         int idle = 1;
-        for (uint32_t i = 0; i < nin; i++) {
-            drain(in[i]);
-            idle &= kaal_channel_sleep_ok(in[i]);
+        for (uint32_t i = 0; i < info->nchannels; i++) {
+            const kaal_channel_grant_t *ch = &info->channels[i];
+            if (ch->role == KAAL_CHANNEL_READER && ch->signal) {
+                drain(ch);
+                idle &= kaal_channel_sleep_ok(ch);
+            }
         }
         seL4_Word bits = idle ? kaal_wait() : 0;
         if (bits & (1ul << irq_bit)) {

@@ -31,8 +31,10 @@ enum kaal_cap {
 
 /*
  * The badge bits of KAAL_CAP_NTFN: the broker hands out bits below
- * KAAL_BIT_OWN_FIRST (channels, IRQs); the bits from there to 62 are the
- * component's own, for badges it mints itself. Bit 63 is never a
+ * KAAL_BIT_OWN_FIRST (channels, IRQs), one to each while they last and then
+ * shared (a bit then says that one of the channels or IRQs on it has news);
+ * the bits from there to 62 are the component's own, for badges it mints
+ * itself. Bit 63 is never a
  * notification's: it marks a message on KAAL_CAP_INBOX (the notification is
  * bound to the thread, so one seL4_Recv on the inbox waits for both).
  */
@@ -44,16 +46,16 @@ enum kaal_cap {
 #define KAAL_INFO_VADDR 0x10000000ul   /* the information page, read-only */
 #define KAAL_IPCBUF_VADDR 0x10001000ul /* the IPC buffer */
 #define KAAL_STACK_TOP 0x20000000ul    /* the stack grows down from here; the page below it stays unmapped */
-#define KAAL_CHANNEL_VADDR 0x30000000ul /* channels, each followed by an unmapped page */
+#define KAAL_CHANNELS_VADDR 0x10100000ul /* the table of its channels (kaal_info_t.channels), as many pages as it takes */
+#define KAAL_CHANNEL_VADDR 0x30000000ul /* channels' rings, each followed by an unmapped page */
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
-#define KAAL_INFO_VERSION 3u
+#define KAAL_INFO_VERSION 4u
 #define KAAL_NAME_MAX 32
-#define KAAL_MAX_IOPORTS 4
+#define KAAL_MAX_IOPORTS 4 /* grants of each kind the information page lists (the description may give more) */
 #define KAAL_MAX_IRQS 4
 #define KAAL_MAX_MMIO 4
-#define KAAL_MAX_CHANNELS 8
 
 /* Where the broker maps what a component asks for (KAAL_RPC_MEMORY, KAAL_RPC_MMIO). */
 #define KAAL_MEMORY_VADDR 0x40000000ul /* memory: [KAAL_MEMORY_VADDR, KAAL_MEMORY_END) */
@@ -80,8 +82,9 @@ typedef struct kaal_mmio_grant {
 
 /*
  * A channel the description gives the component. It opens it by asking
- * (KAAL_RPC_CHANNEL); in the information page `signal` and `inbox` are 0,
- * and the runtime's copy of an open channel has the slots the broker filled.
+ * (KAAL_RPC_CHANNEL); in the table the broker writes `signal` and `inbox`
+ * are 0, and the runtime writes there the slots the broker filled. The table
+ * is the component's own memory (read-write), at KAAL_CHANNELS_VADDR.
  */
 typedef struct kaal_channel_grant {
     seL4_Word vaddr, size; /* where the shared ring (a kaal_ring_t) appears once open */
@@ -105,7 +108,7 @@ typedef struct kaal_info {
     kaal_ioport_grant_t ioports[KAAL_MAX_IOPORTS];
     kaal_irq_grant_t irqs[KAAL_MAX_IRQS];
     kaal_mmio_grant_t mmio[KAAL_MAX_MMIO];
-    kaal_channel_grant_t channels[KAAL_MAX_CHANNELS];
+    kaal_channel_grant_t *channels; /* nchannels of them, at KAAL_CHANNELS_VADDR (read-write) */
 } kaal_info_t;
 
 _Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");

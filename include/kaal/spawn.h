@@ -55,10 +55,13 @@ typedef struct component {
     seL4_Word entry;
     untyped_quota_t quota; /* its memory (objects and paging structures) against desc->memory */
     seL4_Word bits;        /* badge bits of its notification in use (channels, IRQs) */
+    uint16_t bit_users[KAAL_BIT_OWN_FIRST]; /* how many channel ends and IRQs each bit serves */
     seL4_Word next_vaddr;  /* where its next channel goes */
     seL4_Word invocations; /* kernel invocations spent building it (allocators' included) */
-    kaal_info_t info;      /* what the information page will say */
-    struct channel *channels[KAAL_MAX_CHANNELS]; /* by index in info.channels */
+    kaal_info_t info;      /* what the information page will say (info.channels: chan_table, here) */
+    struct channel **channels; /* info.nchannels of them, by index in info.channels */
+    kaal_channel_grant_t *chan_table; /* what its table of channels will say (its frames are among frames[]) */
+    unsigned chan_room;    /* entries those two tables hold */
     grant_t *grants;   /* grants_room entries; what == 0: free */
     unsigned grants_room;
     vspace_t vs;
@@ -93,8 +96,11 @@ void spawn_destroy(broker_t *b, component_t *c);
 /* An object charged to the component's memory quota (KAAL_E_QUOTA beyond it, nothing allocated), and its return. */
 kaal_err_t spawn_alloc(broker_t *b, component_t *c, seL4_Word type, seL4_Word user_bits, kaal_obj_t *o);
 void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o);
-/* A free badge bit of the component's notification below KAAL_BIT_OWN_FIRST, taken; seL4_WordBits if none is left. */
+/* A badge bit of the component's notification below KAAL_BIT_OWN_FIRST: a free one while there
+ * is one, else the one serving fewest (bits are shared then). */
 seL4_Word spawn_take_bit(component_t *c);
+/* One user fewer of the bit; free when it has none. */
+void spawn_give_bit(component_t *c, seL4_Word bit);
 
 /*
  * Grants on request (grant.c), each checked against the component's
@@ -140,20 +146,18 @@ typedef struct channel_side {
     seL4_Word bit;   /* the bit the other side's signals set in comp's notification */
 } channel_side_t;
 
-#define CHANNEL_MAX_FRAMES 16
-
 typedef struct channel {
     seL4_Word size;
     kaal_endpoint_t endpoint;
-    kaal_obj_t frames[CHANNEL_MAX_FRAMES];
+    kaal_obj_t *frames; /* nframes of them, in runs, the table in the broker's heap */
     unsigned nframes;
     channel_side_t side[2]; /* [0] writes, [1] reads */
 } channel_t;
 
 /* Allocates the ring's frames (zeroed by the kernel); `endpoint` says whether the writer may send the reader messages. */
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint);
-/* Whether a built component has room for one more channel of `size` bytes: an entry in its
- * information page (KAAL_MAX_CHANNELS) and its window of channel addresses. */
+/* Whether a built component has room for one more channel of `size` bytes in its window of
+ * channel addresses ([KAAL_CHANNEL_VADDR, KAAL_MEMORY_VADDR)). */
 int channel_room(const component_t *c, seL4_Word size);
 /* Gives both (built, not started) components their end: listed in the
  * information page, with a badge bit and a place for the ring; the reader

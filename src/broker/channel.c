@@ -19,19 +19,29 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpo
     ch->nframes = 0;
     ch->size = size;
     ch->endpoint = endpoint;
-    if (size == 0 || (size & (PAGE - 1)) || size / PAGE > CHANNEL_MAX_FRAMES) {
+    ch->frames = 0;
+    if (size == 0 || (size & (PAGE - 1)) || size > KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) {
         return KAAL_E_INVAL;
     }
-    kaal_err_t err = untyped_alloc_objects(&b->mem, 0, kaal_arch.page_object, size / PAGE, ch->frames);
+    ch->frames = heap_alloc(&b->heap, size / PAGE * sizeof(kaal_obj_t));
+    kaal_err_t err = ch->frames ? untyped_alloc_objects(&b->mem, 0, kaal_arch.page_object, size / PAGE, ch->frames)
+                                : KAAL_E_NO_METADATA;
     if (err == KAAL_OK) {
         ch->nframes = (unsigned)(size / PAGE);
+    } else {
+        heap_free(&b->heap, ch->frames, size / PAGE * sizeof(kaal_obj_t));
+        ch->frames = 0;
     }
     return err;
 }
 
 void channel_destroy(broker_t *b, channel_t *ch)
 {
-    untyped_free_objects(&b->mem, 0, ch->frames, ch->nframes);
+    if (ch->frames) {
+        untyped_free_objects(&b->mem, 0, ch->frames, ch->nframes);
+        heap_free(&b->heap, ch->frames, ch->size / PAGE * sizeof(kaal_obj_t));
+    }
+    ch->frames = 0;
     ch->nframes = 0;
 }
 
@@ -58,7 +68,7 @@ static kaal_err_t give_inbox(broker_t *b, component_t *c)
 
 int channel_room(const component_t *c, seL4_Word size)
 {
-    return c->info.nchannels < KAAL_MAX_CHANNELS && c->next_vaddr + size <= KAAL_MEMORY_VADDR;
+    return c->next_vaddr + size <= KAAL_MEMORY_VADDR;
 }
 
 /* Lays out side k in its component: its entry, a bit of its notification, a place for the ring. */
@@ -69,10 +79,14 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
     if (!channel_room(c, ch->size)) {
         return KAAL_E_LAYOUT;
     }
-    s->bit = spawn_take_bit(c);
-    if (s->bit >= seL4_WordBits) {
-        return KAAL_E_LAYOUT;
+    kaal_allocator_t heap = heap_allocator(&b->heap);
+    unsigned room = c->chan_room;
+    if (!kaal_room(&heap, (void **)&c->channels, &room, c->info.nchannels + 1, sizeof(*c->channels)) ||
+        !kaal_room(&heap, (void **)&c->chan_table, &c->chan_room, c->info.nchannels + 1, sizeof(*c->chan_table))) {
+        return KAAL_E_NO_METADATA;
     }
+    c->info.channels = c->chan_table;
+    s->bit = spawn_take_bit(c);
     if (k == 1 && ch->endpoint != KAAL_ENDPOINT_NONE) {
         kaal_err_t err = give_inbox(b, c);
         if (err != KAAL_OK) {

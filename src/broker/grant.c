@@ -286,7 +286,7 @@ kaal_err_t grant_irq(broker_t *b, component_t *c, seL4_Word pin, seL4_Word slot,
         drop_original(b, c, &g->original);
         drop_original(b, c, &g->signal);
         if (g->bit < seL4_WordBits) {
-            c->bits &= ~(1ul << g->bit);
+            spawn_give_bit(c, g->bit);
         }
         forget(b, g);
         return err;
@@ -444,7 +444,7 @@ static void release(broker_t *b, component_t *c, grant_t *g)
     case KAAL_RPC_IRQ:
         drop_original(b, c, &g->original); /* the last handler cap: the kernel frees the IRQ */
         drop_original(b, c, &g->signal);
-        c->bits &= ~(1ul << g->bit);
+        spawn_give_bit(c, g->bit);
         break;
     default:
         drop_original(b, c, &g->original);

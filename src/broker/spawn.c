@@ -70,14 +70,19 @@ void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o)
 seL4_Word spawn_take_bit(component_t *c)
 {
     seL4_Word bit = 0;
-    while (bit < KAAL_BIT_OWN_FIRST && (c->bits >> bit) & 1) {
-        bit++;
+    for (seL4_Word b = 1; b < KAAL_BIT_OWN_FIRST; b++) {
+        bit = c->bit_users[b] < c->bit_users[bit] ? b : bit;
     }
-    if (bit == KAAL_BIT_OWN_FIRST) {
-        return seL4_WordBits;
-    }
+    c->bit_users[bit]++;
     c->bits |= 1ul << bit;
     return bit;
+}
+
+void spawn_give_bit(component_t *c, seL4_Word bit)
+{
+    if (bit < KAAL_BIT_OWN_FIRST && c->bit_users[bit] && --c->bit_users[bit] == 0) {
+        c->bits &= ~(1ul << bit);
+    }
 }
 
 static kaal_err_t kernel(component_t *c, seL4_Error e)
@@ -194,22 +199,22 @@ static void window_close(broker_t *b, component_t *c, unsigned first, seL4_Word 
 
 #define WINDOW_PAGES ((1ul << seL4_LargePageBits) / PAGE) /* what one of the window's page tables maps */
 
-/* Copies a segment's file bytes into its frames through the window, as many pages at a time as
- * its one page table maps; the pages past them stay as the kernel made them, zero. */
-static kaal_err_t fill_segment(broker_t *b, component_t *c, const elf_image_t *img, const elf_segment_t *s,
-                               unsigned first)
+/* Copies len bytes from src into the component's frames from frames[first] on, starting `offset`
+ * bytes into it, through the window, as many pages at a time as its one page table maps. The
+ * pages it does not touch stay as the kernel made them, zero. */
+static kaal_err_t copy_in(broker_t *b, component_t *c, unsigned first, seL4_Word offset, const void *src,
+                          seL4_Word len)
 {
-    seL4_Word start = page_down(s->vaddr), file_end = s->vaddr + s->filesz;
-    seL4_Word pages = s->filesz ? (page_up(file_end) - start) / PAGE : 0;
+    seL4_Word pages = len ? page_up(offset + len) / PAGE : 0, end = offset + len;
     for (seL4_Word p = 0; p < pages; p += WINDOW_PAGES) {
         seL4_Word n = pages - p < WINDOW_PAGES ? pages - p : WINDOW_PAGES;
-        seL4_Word lo = start + p * PAGE, hi = lo + n * PAGE;
-        seL4_Word from = lo > s->vaddr ? lo : s->vaddr, to = hi < file_end ? hi : file_end;
+        seL4_Word lo = p * PAGE, hi = lo + n * PAGE;
+        seL4_Word from = lo > offset ? lo : offset, to = hi < end ? hi : end;
         kaal_err_t err = window_open(b, c, first + (unsigned)p, n);
         if (err != KAAL_OK) {
             return err;
         }
-        rt_memcpy((uint8_t *)BROKER_WINDOW + (from - lo), img->data + s->offset + (from - s->vaddr), to - from);
+        rt_memcpy((uint8_t *)BROKER_WINDOW + (from - lo), (const uint8_t *)src + (from - offset), to - from);
         window_close(b, c, first + (unsigned)p, n);
     }
     return KAAL_OK;
@@ -228,7 +233,7 @@ static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *i
         err = new_frames(b, c, n, &first);
     }
     if (err == KAAL_OK) {
-        err = fill_segment(b, c, img, s, first);
+        err = copy_in(b, c, first, s->vaddr - start, img->data + s->offset, s->filesz);
     }
     int code = (s->flags & ELF_SEG_X) != 0;
     if (err == KAAL_OK) {
@@ -384,14 +389,35 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     return KAAL_OK;
 }
 
+/* Its table of channels, in frames of its own at KAAL_CHANNELS_VADDR: the component's to write. */
+static kaal_err_t write_channels(broker_t *b, component_t *c)
+{
+    seL4_Word bytes = (seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t), n = page_up(bytes) / PAGE;
+    unsigned first;
+    kaal_err_t err = n ? vspace_reserve(&c->vs, KAAL_CHANNELS_VADDR, n * PAGE) : KAAL_OK;
+    if (err == KAAL_OK && n) {
+        err = new_frames(b, c, n, &first);
+    }
+    if (err == KAAL_OK && n) {
+        err = copy_in(b, c, first, 0, c->chan_table, bytes);
+    }
+    if (err == KAAL_OK && n) {
+        err = map_frames(c, first, n, KAAL_CHANNELS_VADDR, seL4_ReadWrite, ARCH_MAP_DEFAULT);
+    }
+    return err == KAAL_E_NOT_RESERVED ? KAAL_E_LAYOUT : err;
+}
+
 kaal_err_t spawn_start(broker_t *b, component_t *c)
 {
     seL4_Word inv0 = b->mem.invocations + b->vspace.invocations + c->vs.invocations;
     c->info.free_slot = KAAL_CAP_FIRST_FREE;
-    kaal_err_t err = window_open(b, c, INFO_FRAME, 1);
+    kaal_info_t page = c->info; /* as the component sees it: its table of channels is at its own address */
+    page.channels = (kaal_channel_grant_t *)KAAL_CHANNELS_VADDR;
+    kaal_err_t err = write_channels(b, c);
     if (err == KAAL_OK) {
-        rt_memcpy((void *)BROKER_WINDOW, &c->info, sizeof(c->info));
-        window_close(b, c, INFO_FRAME, 1);
+        err = copy_in(b, c, INFO_FRAME, 0, &page, sizeof(page));
+    }
+    if (err == KAAL_OK) {
         err = map_frames(c, INFO_FRAME, 1, KAAL_INFO_VADDR, seL4_CanRead, ARCH_MAP_DEFAULT);
     }
     if (err == KAAL_OK) {
@@ -417,6 +443,11 @@ void spawn_destroy(broker_t *b, component_t *c)
     kaal_allocator_t heap = heap_allocator(&b->heap);
     kaal_table_free(&heap, (void **)&c->frames, &c->frames_room, sizeof(*c->frames));
     kaal_table_free(&heap, (void **)&c->grants, &c->grants_room, sizeof(*c->grants));
+    unsigned room = c->chan_room;
+    kaal_table_free(&heap, (void **)&c->channels, &room, sizeof(*c->channels));
+    kaal_table_free(&heap, (void **)&c->chan_table, &c->chan_room, sizeof(*c->chan_table));
+    c->info.channels = 0;
+    c->info.nchannels = 0;
     vspace_destroy(&c->vs);
     spawn_free(b, c, &c->pml4);
     spawn_free(b, c, &c->ntfn);
@@ -424,5 +455,6 @@ void spawn_destroy(broker_t *b, component_t *c)
     spawn_free(b, c, &c->cnode);
     c->nframes = 0;
     c->bits = 0;
+    rt_memset(c->bit_users, 0, sizeof(c->bit_users));
     c->state = COMPONENT_NONE;
 }

@@ -5,19 +5,16 @@
 #include <kaal/ring.h>
 #include <kaal/runtime.h>
 
-static kaal_channel_grant_t opened[KAAL_MAX_CHANNELS]; /* signal != 0: open */
-
-/* Asks the broker for channel i: the ring's mapping, its signal, and the writer's inbox cap. */
+/* Asks the broker for channel i: the ring's mapping, its signal, and the writer's inbox cap. The
+ * table entry itself records them (signal != 0: open). */
 static const kaal_channel_grant_t *open_channel(uint32_t i)
 {
-    const kaal_info_t *self = kaal_self();
-    kaal_channel_grant_t *ch = &opened[i];
+    kaal_channel_grant_t *ch = &kaal_self()->channels[i];
     if (ch->signal) {
         return ch;
     }
-    const kaal_channel_grant_t *g = &self->channels[i];
     seL4_CPtr signal = kaal_slot_alloc(), inbox = 0;
-    if (g->role == KAAL_CHANNEL_WRITER && g->endpoint != KAAL_ENDPOINT_NONE) {
+    if (ch->role == KAAL_CHANNEL_WRITER && ch->endpoint != KAAL_ENDPOINT_NONE) {
         inbox = kaal_slot_alloc();
     }
     seL4_Word vaddr = 0;
@@ -27,7 +24,6 @@ static const kaal_channel_grant_t *open_channel(uint32_t i)
         kaal_slot_free(signal);
         return 0;
     }
-    *ch = *g;
     ch->vaddr = vaddr;
     ch->signal = signal;
     ch->inbox = inbox;
@@ -53,15 +49,16 @@ const kaal_channel_grant_t *kaal_channel(const char *peer, kaal_channel_role_t r
 
 kaal_err_t kaal_channel_close(const kaal_channel_grant_t *ch)
 {
-    uintptr_t at = (uintptr_t)ch - (uintptr_t)opened;
-    if (at >= sizeof(opened) || at % sizeof(opened[0]) || !ch->signal) {
+    kaal_channel_grant_t *table = kaal_self()->channels;
+    uintptr_t at = (uintptr_t)ch - (uintptr_t)table;
+    if (at >= kaal_self()->nchannels * sizeof(*table) || at % sizeof(*table) || !ch->signal) {
         return KAAL_E_INVAL; /* not an open channel kaal_channel() returned */
     }
-    kaal_channel_grant_t *c = &opened[ch - opened];
-    kaal_err_t err = kaal_release(KAAL_RPC_CHANNEL, (seL4_Word)(ch - opened), c->signal);
+    kaal_channel_grant_t *c = &table[ch - table];
+    kaal_err_t err = kaal_release(KAAL_RPC_CHANNEL, (seL4_Word)(ch - table), c->signal);
     if (err == KAAL_OK) {
         kaal_slot_free(c->inbox);
-        *c = (kaal_channel_grant_t){0};
+        c->signal = c->inbox = 0; /* closed: the rest of the entry stays what the broker wrote */
     }
     return err;
 }

@@ -73,8 +73,8 @@ static int connect_one(system_t *s, unsigned k)
     component_t *from = &s->comps[mc->from], *to = &s->comps[mc->to];
     const component_t *full = !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : 0;
     if (full) {
-        rt_printf("kaal: channel %s -> %s (line %u): %s has no room for another channel (%u at most, in %lu MiB)\n",
-                  from->desc->name, to->desc->name, mc->line, full->desc->name, KAAL_MAX_CHANNELS,
+        rt_printf("kaal: channel %s -> %s (line %u): %s has no room for another channel (its rings take %lu MiB "
+                  "at most)\n", from->desc->name, to->desc->name, mc->line, full->desc->name,
                   (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
         return 0;
     }
