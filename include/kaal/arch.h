@@ -48,8 +48,10 @@ seL4_Error arch_map_table(unsigned level, seL4_CPtr table, seL4_CPtr vspace, seL
 seL4_Error arch_map_page(seL4_CPtr frame, seL4_CPtr vspace, seL4_Word vaddr, seL4_CapRights_t rights,
                          unsigned attrs);
 seL4_Error arch_unmap_page(seL4_CPtr frame);
-/* Gives a new address space an ASID from the initial pool. */
-seL4_Error arch_assign_asid(seL4_CPtr vspace);
+/* Gives a new address space an ASID from `pool` (seL4_DeleteFirst if it has none left). */
+seL4_Error arch_assign_asid(seL4_CPtr pool, seL4_CPtr vspace);
+/* Makes an ASID pool of a 2^seL4_ASIDPoolBits untyped, its cap into slot `index` of `root` at `depth`. */
+seL4_Error arch_make_asid_pool(seL4_CPtr untyped, seL4_CPtr root, seL4_Word index, seL4_Word depth);
 /* After code was written into a mapped frame through another mapping: instruction fetches see it. */
 seL4_Error arch_sync_code(seL4_CPtr frame, seL4_Word size);
 

@@ -33,6 +33,8 @@ typedef struct broker {
     seL4_CPtr top;           /* once started: its top CNode, guarded (broker_start), or 0 */
     seL4_CPtr top_raw;       /* the same, as retyped */
     seL4_Word leaves;        /* leaf CNodes under the top one, the root CNode first */
+    seL4_CPtr *asid_pools;   /* the pools it made beyond the initial one (its heap), newest last */
+    unsigned nasid_pools, asid_pools_room;
 } broker_t;
 
 /* The radix of the broker's top CNode, once started: up to 2^8 leaves of the root CNode's size. */
@@ -50,6 +52,10 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
  * addresses all of them through b->slots.root.
  */
 kaal_err_t broker_start(broker_t *b);
+
+/* An ASID for a new address space: from a pool with room, or from a new pool the broker makes
+ * (of a 4 KiB untyped) when that one is full. KAAL_E_NO_METADATA when the kernel has no more. */
+kaal_err_t broker_assign_asid(broker_t *b, seL4_CPtr vspace, seL4_Word *invocations);
 
 /* What the broker holds for itself (b->own: its paging structures, its heap, its CNodes): untyped
  * bytes, and slots of its CSpace. */

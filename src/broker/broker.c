@@ -1,3 +1,4 @@
+#include <kaal/arch.h>
 #include <kaal/broker.h>
 
 /* Slots ran short: the split caps of free buddies give theirs back as they merge. */
@@ -41,6 +42,8 @@ kaal_err_t broker_init(broker_t *b, const seL4_BootInfo *bi, bootinfo_problem_t 
     b->window_ready = 0;
     b->top = b->top_raw = 0;
     b->leaves = 0;
+    b->asid_pools = 0;
+    b->nasid_pools = b->asid_pools_room = 0;
     vspace_init(&b->vspace, seL4_CapInitThreadVSpace, &b->mem, &b->own);
     vspace_set_allocator(&b->vspace, heap_allocator(&b->heap));
     err = vspace_reserve(&b->vspace, BROKER_VSPACE_BASE, BROKER_VSPACE_SIZE);
@@ -53,12 +56,59 @@ seL4_Word broker_own_bytes(const broker_t *b)
     return b->own.used;
 }
 
-/* Its paging structures, its heap's frames, its top CNode (two caps), and the caps of the halves
- * of every split untyped (the allocators' bookkeeping: two for each split not merged again). */
+/* Its paging structures, its heap's frames, its top CNode (two caps), its ASID pools (each and
+ * its untyped), and the caps of the halves of every split untyped (the allocators' bookkeeping:
+ * two for each split not merged again). */
 seL4_Word broker_own_slots(const broker_t *b)
 {
     seL4_Word splits = (b->mem.splits - b->mem.merges) + (b->devmem.splits - b->devmem.merges);
-    return b->vspace.ntables + b->heap.frames + (b->top != 0) * 2 + 2 * splits;
+    return b->vspace.ntables + b->heap.frames + (b->top != 0) * 2 + 2 * b->nasid_pools + 2 * splits;
+}
+
+/* One more ASID pool, of a 4 KiB untyped of the broker's own. */
+static kaal_err_t new_asid_pool(broker_t *b, seL4_Word *invocations)
+{
+    kaal_allocator_t heap = heap_allocator(&b->heap);
+    kaal_obj_t ut;
+    seL4_CPtr pool;
+    if (!kaal_room(&heap, (void **)&b->asid_pools, &b->asid_pools_room, b->nasid_pools + 1, sizeof(seL4_CPtr))) {
+        return KAAL_E_NO_METADATA;
+    }
+    kaal_err_t err = untyped_alloc_charged(&b->mem, &b->own, seL4_UntypedObject, seL4_ASIDPoolBits, &ut);
+    if (err == KAAL_OK && (err = cspace_slot_alloc(&b->slots, &pool)) != KAAL_OK) {
+        untyped_free_charged(&b->mem, &b->own, &ut);
+    }
+    if (err != KAAL_OK) {
+        return err;
+    }
+    (*invocations)++;
+    if (arch_make_asid_pool(ut.cap, b->slots.root, pool, b->slots.depth) != seL4_NoError) {
+        cspace_slot_free(&b->slots, pool);
+        untyped_free_charged(&b->mem, &b->own, &ut);
+        return KAAL_E_NO_METADATA; /* the kernel's table of pools is full */
+    }
+    b->asid_pools[b->nasid_pools++] = pool;
+    return KAAL_OK;
+}
+
+kaal_err_t broker_assign_asid(broker_t *b, seL4_CPtr vspace, seL4_Word *invocations)
+{
+    /* Newest pool first; a full one answers seL4_DeleteFirst, and an older one may have room
+     * again (ASIDs come back as address spaces are deleted): a new pool once all are full. */
+    for (;;) {
+        for (unsigned i = b->nasid_pools + 1; i-- > 0;) {
+            seL4_CPtr pool = i ? b->asid_pools[i - 1] : seL4_CapInitThreadASIDPool;
+            (*invocations)++;
+            seL4_Error e = arch_assign_asid(pool, vspace);
+            if (e != seL4_DeleteFirst) {
+                return e == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
+            }
+        }
+        kaal_err_t err = new_asid_pool(b, invocations);
+        if (err != KAAL_OK) {
+            return err;
+        }
+    }
 }
 
 seL4_Word broker_given_slots(const broker_t *b)

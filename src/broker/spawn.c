@@ -328,7 +328,7 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
         }
     }
     why->step = "ASID";
-    kaal_err_t err = kernel(c, arch_assign_asid(c->pml4.cap));
+    kaal_err_t err = broker_assign_asid(b, c->pml4.cap, &c->invocations);
     vspace_init(&c->vs, c->pml4.cap, &b->mem, &c->quota);
     vspace_set_allocator(&c->vs, heap_allocator(&b->heap));
     if (err == KAAL_OK) {

@@ -83,12 +83,45 @@ static void runs_stay_in_one_leaf(void **state)
     }
 }
 
+/* Past the initial pool's ASIDs (2^9, two taken: ASID 0 and the root task's) the broker makes
+ * pools of its own; freed ASIDs of an older pool are used again before any further pool is made. */
+static void asids_past_the_initial_pool(void **state)
+{
+    (void)state;
+    enum { SPACES = 1100 };
+    static kaal_obj_t pml4[SPACES];
+    seL4_Word inv = 0, own = broker_own_slots(&br);
+    for (unsigned i = 0; i < SPACES; i++) {
+        assert_int_equal(untyped_alloc(&br.mem, seL4_X64_PML4Object, 0, &pml4[i]), KAAL_OK);
+        assert_int_equal(broker_assign_asid(&br, pml4[i].cap, &inv), KAAL_OK);
+    }
+    unsigned per_pool = 1u << seL4_ASIDPoolIndexBits, pools = (SPACES - (per_pool - 2) + per_pool - 1) / per_pool;
+    assert_int_equal(br.nasid_pools, pools);
+    assert_true(broker_own_slots(&br) >= own + 2 * pools);
+    for (unsigned i = 0; i < 200; i++) { /* the initial pool's ASIDs come back */
+        assert_int_equal(untyped_free(&br.mem, &pml4[i * 2]), KAAL_OK);
+    }
+    for (unsigned i = 0; i < 200; i++) {
+        assert_int_equal(untyped_alloc(&br.mem, seL4_X64_PML4Object, 0, &pml4[i * 2]), KAAL_OK);
+        assert_int_equal(broker_assign_asid(&br, pml4[i * 2].cap, &inv), KAAL_OK);
+    }
+    assert_int_equal(br.nasid_pools, pools);
+    kaal_obj_t extra;
+    assert_int_equal(untyped_alloc(&br.mem, seL4_X64_PML4Object, 0, &extra), KAAL_OK);
+    assert_int_equal(broker_assign_asid(&br, extra.cap, &inv), KAAL_OK);
+    assert_int_equal(untyped_free(&br.mem, &extra), KAAL_OK);
+    for (unsigned i = 0; i < SPACES; i++) {
+        assert_int_equal(untyped_free(&br.mem, &pml4[i]), KAAL_OK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slots_grow_a_leaf_at_a_time),
         cmocka_unit_test(objects_live_in_any_leaf),
         cmocka_unit_test(runs_stay_in_one_leaf),
+        cmocka_unit_test(asids_past_the_initial_pool),
     };
     RUN_TESTS(tests, boot, NULL);
 }

@@ -57,9 +57,14 @@ seL4_Error arch_unmap_page(seL4_CPtr frame)
     return seL4_X86_Page_Unmap(frame);
 }
 
-seL4_Error arch_assign_asid(seL4_CPtr vspace)
+seL4_Error arch_assign_asid(seL4_CPtr pool, seL4_CPtr vspace)
 {
-    return seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, vspace);
+    return seL4_X86_ASIDPool_Assign(pool, vspace);
+}
+
+seL4_Error arch_make_asid_pool(seL4_CPtr untyped, seL4_CPtr root, seL4_Word index, seL4_Word depth)
+{
+    return seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, untyped, root, index, (seL4_Uint8)depth);
 }
 
 /* x86 keeps instruction fetches coherent with stores. */
