@@ -221,7 +221,9 @@ typedef struct kernel {
     word_t ioport_owner[65536 / 64]; /* bitmap: ports issued by IOPortControl */
     irq_t irqs[256];
     asid_pool_t *asid_table[BIT(seL4_NumASIDPoolsBits)];
-    word_t unmap_epoch; /* counts unmaps outside the root task's vspace (component processes follow it) */
+    /* For each ASID, a count of the unmaps in its vspace and of its reassignments: a component's
+     * process drops its mappings when its vspace's count has moved since it last looked. */
+    word_t unmaps[BIT(seL4_NumASIDPoolsBits + seL4_ASIDPoolIndexBits)];
 } kernel_t;
 
 extern kernel_t ksim;

@@ -34,7 +34,7 @@ typedef struct proc {
     pid_t pid;
     int ctl_fd;
     sim_proc_ctl_t *ctl;
-    word_t epoch; /* ksim.unmap_epoch when the process last dropped its mappings */
+    word_t asid, epoch; /* its thread's vspace, and ksim.unmaps[asid], when it last dropped its mappings */
 } proc_t;
 
 /* Where the launcher is: the environment's SEL4SIM_LAUNCHER, else what the
@@ -76,7 +76,6 @@ static proc_t *spawn_process(tcb_t *t)
         free(p);
         return NULL;
     }
-    p->epoch = ksim.unmap_epoch;
     return p;
 }
 
@@ -100,8 +99,11 @@ static void answer(proc_t *p, tcb_t *t)
 {
     pthread_mutex_lock(&ksim.lock);
     p->ctl->fs_base = t->tls_base;
-    p->ctl->flush = p->epoch != ksim.unmap_epoch;
-    p->epoch = ksim.unmap_epoch;
+    const cap_t *vs = &t->ctes[tcb_vtable].cap;
+    word_t asid = vs->type == cap_pml4 && vs->pt.mapped ? vs->pt.mapped_asid : 0;
+    p->ctl->flush = asid != p->asid || p->epoch != ksim.unmaps[asid];
+    p->asid = asid;
+    p->epoch = ksim.unmaps[asid];
     pthread_mutex_unlock(&ksim.lock);
     __atomic_store_n(&p->ctl->turn, SIM_TURN_THREAD, __ATOMIC_SEQ_CST);
     syscall(SYS_futex, &p->ctl->turn, FUTEX_WAKE, 1, NULL, NULL, 0);

@@ -50,6 +50,13 @@ static pte_t *entry(paging_t *table, word_t vaddr, unsigned level)
     return &table->e[(vaddr >> LEVEL_BITS(level)) & 511];
 }
 
+/* Mappings of the vspace at `asid` went away (or the ASID names another vspace now): the
+ * process of each thread in it drops what it mapped before it runs on. */
+static void vspace_changed(word_t asid)
+{
+    ksim.unmaps[asid & MASK(seL4_NumASIDPoolsBits + seL4_ASIDPoolIndexBits)]++;
+}
+
 /* The vspace (PML4) an ASID names, or NULL with an InvalidRoot lookup failure. */
 static paging_t *find_vspace(word_t asid)
 {
@@ -239,7 +246,7 @@ void frame_unmap(cap_t *frame)
         if (frame->frame.mapped_asid == ROOT_ASID) {
             host_unmap(vaddr, BIT(frame->frame.size_bits));
         } else {
-            ksim.unmap_epoch++;
+            vspace_changed(frame->frame.mapped_asid);
         }
     }
     ksim.err = saved;
@@ -328,7 +335,7 @@ static void table_detach(cap_t *c, bool zero)
     pte_t *e = table_parent_entry(c);
     if (e) {
         memset(e, 0, sizeof(*e));
-        ksim.unmap_epoch++;
+        vspace_changed(c->pt.mapped_asid);
     }
     if (zero) {
         memset(c->obj, 0, sizeof(paging_t));
@@ -420,6 +427,7 @@ bool decode_asid_pool(invocation_t *inv)
     pool->vspace[i] = vs->obj;
     vs->pt.mapped = true;
     vs->pt.mapped_asid = base + i;
+    vspace_changed(base + i);
     return true;
 }
 
@@ -444,6 +452,7 @@ void vspace_finalise(cap_t *c, bool final)
             word_t i = c->pt.mapped_asid & MASK(seL4_ASIDPoolIndexBits);
             if (pool && pool->vspace[i] == c->obj) {
                 pool->vspace[i] = NULL;
+                vspace_changed(c->pt.mapped_asid);
             }
         }
         return;
