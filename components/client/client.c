@@ -87,7 +87,7 @@ int component_main(const kaal_info_t *info)
     kaal_printf("%s: running in my own address space: code at %p, data at %p, stack at %p; my VSpace is cap %u, "
                 "my CNode cap %u (2^%u slots); generation %u\n",
                 info->name, (void *)component_main, (void *)&counter, (void *)&local, KAAL_CAP_VSPACE,
-                KAAL_CAP_CNODE, KAAL_CNODE_BITS, info->generation);
+                KAAL_CAP_CNODE, info->cnode_bits, info->generation);
     if (use_the_broker(info) != 0 || lend_a_signal(info, console) != 0) {
         return 1;
     }

@@ -11,8 +11,10 @@
 #include <sel4/sel4.h>
 
 /*
- * The initial CSpace: one CNode of 2^KAAL_CNODE_BITS slots whose cap carries
- * a guard of the remaining bits, so a cptr is the plain slot index.
+ * The initial CSpace: one CNode of 2^kaal_info_t.cnode_bits slots (at least
+ * 2^KAAL_CNODE_BITS: as many as its grants and the description's `slots`
+ * take) whose cap carries a guard of the remaining bits, so a cptr is the
+ * plain slot index.
  */
 #define KAAL_CNODE_BITS 8
 /* The depth of a slot in CNode invocations on KAAL_CAP_CNODE: the guard and the index, a whole word. */
@@ -51,7 +53,7 @@ enum kaal_cap {
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
-#define KAAL_INFO_VERSION 4u
+#define KAAL_INFO_VERSION 5u
 #define KAAL_NAME_MAX 32
 #define KAAL_MAX_IOPORTS 4 /* grants of each kind the information page lists (the description may give more) */
 #define KAAL_MAX_IRQS 4
@@ -101,6 +103,7 @@ typedef struct kaal_info {
     uint32_t version; /* KAAL_INFO_VERSION */
     uint32_t id;      /* the component's index in its system, also its RPC badge */
     uint32_t generation; /* 0 on the first start, one more on each restart */
+    uint32_t cnode_bits; /* its CNode has 2^cnode_bits slots */
     uint32_t nioports, nirqs, nmmio, nchannels;
     char name[KAAL_NAME_MAX];
     seL4_Word ipc_buffer, stack_bottom, stack_top;
@@ -109,6 +112,7 @@ typedef struct kaal_info {
     kaal_irq_grant_t irqs[KAAL_MAX_IRQS];
     kaal_mmio_grant_t mmio[KAAL_MAX_MMIO];
     kaal_channel_grant_t *channels; /* nchannels of them, at KAAL_CHANNELS_VADDR (read-write) */
+    seL4_Word *slot_map; /* after them, zeroed: 2^cnode_bits bits for the runtime to mark the slots it uses */
 } kaal_info_t;
 
 _Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");

@@ -28,6 +28,8 @@
 #define MANIFEST_DEFAULT_CHANNEL 0x1000 /* 4K */
 #define MANIFEST_DEFAULT_RESTARTS 5       /* restarts allowed ... */
 #define MANIFEST_DEFAULT_RESTART_MS 10000 /* ... within this window (10s) */
+#define MANIFEST_DEFAULT_SLOTS 64         /* free slots of its CNode for a component's own use */
+#define MANIFEST_MAX_SLOTS (1u << 20)     /* 32 MiB of CNode */
 
 typedef enum { FAULT_STOP, FAULT_RESTART } fault_policy_t;
 /* How long a component runs (`lifetime`): a service for as long as the system
@@ -57,6 +59,7 @@ typedef struct manifest_component {
     manifest_pos_t image_at, memory_at; /* their values in the file (0:0 if not given) */
     unsigned priority;       /* 0..seL4_MaxPrio */
     seL4_Word stack, memory; /* bytes, whole 4K pages */
+    seL4_Word slots;         /* free slots it wants beyond those its grants take (1..MANIFEST_MAX_SLOTS) */
     fault_policy_t fault;
     unsigned restarts;          /* under `fault restart`: at most this many restarts ... */
     seL4_Word restart_window_ms; /* ... within any window of this many milliseconds; then it is stopped */
@@ -67,6 +70,7 @@ typedef struct manifest_component {
     manifest_pos_t *irq_at;     /* where each was written */
     manifest_range_t *mmio;     /* nmmio of them: physical, page aligned, inclusive */
     unsigned nioports, nirqs, nmmio;
+    unsigned nchannel_ends;     /* channels that have it at one end */
     unsigned ioports_room, irqs_room, mmio_room; /* how many each table holds */
     unsigned line, col; /* the 'component' keyword */
 } manifest_component_t;

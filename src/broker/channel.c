@@ -60,7 +60,7 @@ static kaal_err_t give_inbox(broker_t *b, component_t *c)
     }
     kaal_err_t err = spawn_alloc(b, c, seL4_EndpointObject, 0, &c->inbox);
     if (err == KAAL_OK) {
-        err = kernel(c, seL4_CNode_Mint(c->cnode.cap, KAAL_CAP_INBOX, KAAL_CNODE_BITS, b->slots.root, c->inbox.cap,
+        err = kernel(c, seL4_CNode_Mint(c->cnode.cap, KAAL_CAP_INBOX, c->info.cnode_bits, b->slots.root, c->inbox.cap,
                                         b->slots.depth, seL4_CanRead, 0));
     }
     return err == KAAL_OK ? kernel(c, seL4_TCB_BindNotification(c->tcb.cap, c->ntfn.cap)) : err;
@@ -119,7 +119,7 @@ kaal_err_t channel_mint_signal(broker_t *b, channel_t *ch, unsigned k, seL4_Word
     if (!other->comp->ntfn.cap) {
         return KAAL_OK; /* minted when the other side is rebuilt */
     }
-    return kernel(s->comp, seL4_CNode_Mint(s->comp->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root,
+    return kernel(s->comp, seL4_CNode_Mint(s->comp->cnode.cap, slot, s->comp->info.cnode_bits, b->slots.root,
                                            other->comp->ntfn.cap, b->slots.depth, seL4_CanWrite, 1ul << other->bit));
 }
 
@@ -130,7 +130,7 @@ kaal_err_t channel_mint_inbox(broker_t *b, channel_t *ch, seL4_Word slot)
         return KAAL_OK;
     }
     seL4_CapRights_t rights = seL4_CapRights_new(0, ch->endpoint == KAAL_ENDPOINT_GRANT, 0, 1);
-    return kernel(writer, seL4_CNode_Mint(writer->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, reader->inbox.cap,
+    return kernel(writer, seL4_CNode_Mint(writer->cnode.cap, slot, writer->info.cnode_bits, b->slots.root, reader->inbox.cap,
                                           b->slots.depth, rights, KAAL_BADGE_MESSAGE | 1ul << ch->side[1].bit));
 }
 

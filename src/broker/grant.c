@@ -76,7 +76,7 @@ static int held_overlap(const component_t *c, seL4_Word what, seL4_Word first, s
 /* The slot must be one the component may fill: past its fixed and broker-given caps, inside its CNode. */
 static int slot_ok(const component_t *c, seL4_Word slot)
 {
-    return slot >= c->info.free_slot && slot >= KAAL_CAP_FIRST_FREE && slot < (1ul << KAAL_CNODE_BITS);
+    return slot >= c->info.free_slot && slot >= KAAL_CAP_FIRST_FREE && slot < (1ul << c->info.cnode_bits);
 }
 
 /* The lowest address in [lo, hi) where size bytes fit clear of what `what` holds, and a page after it. */
@@ -167,7 +167,7 @@ kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word 
 static kaal_err_t copy_to(broker_t *b, component_t *c, seL4_CPtr original, seL4_Word slot)
 {
     c->invocations++;
-    seL4_Error e = seL4_CNode_Copy(c->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, original, b->slots.depth,
+    seL4_Error e = seL4_CNode_Copy(c->cnode.cap, slot, c->info.cnode_bits, b->slots.root, original, b->slots.depth,
                                    seL4_AllRights);
     return e == seL4_NoError ? KAAL_OK : e == seL4_DeleteFirst ? KAAL_E_SLOT : KAAL_E_KERNEL;
 }
@@ -423,8 +423,8 @@ kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word
 static void take_back(component_t *c, seL4_Word slot)
 {
     if (slot) {
-        seL4_CNode_Revoke(c->cnode.cap, slot, KAAL_CNODE_BITS);
-        seL4_CNode_Delete(c->cnode.cap, slot, KAAL_CNODE_BITS);
+        seL4_CNode_Revoke(c->cnode.cap, slot, c->info.cnode_bits);
+        seL4_CNode_Delete(c->cnode.cap, slot, c->info.cnode_bits);
         c->invocations += 2;
     }
 }

@@ -295,6 +295,17 @@ static kaal_err_t key_memory(parser_t *ps, const token_t *key)
     return value_size(ps, &ps->c->memory);
 }
 
+static kaal_err_t key_slots(parser_t *ps, const token_t *key)
+{
+    token_t t = ps->tok;
+    kaal_err_t err = value_number(ps, &ps->c->slots);
+    if (err == KAAL_OK && (ps->c->slots == 0 || ps->c->slots > MANIFEST_MAX_SLOTS)) {
+        return FAIL_AT(ps, t, "slots %lu is out of range (1 to %u)", (unsigned long)ps->c->slots, MANIFEST_MAX_SLOTS);
+    }
+    (void)key;
+    return err;
+}
+
 /* A value that is one of two words: *second says whether it was the second. */
 static kaal_err_t value_either(parser_t *ps, const char *first, const char *second_word, int *second)
 {
@@ -431,6 +442,7 @@ static const key_def_t component_keys[] = {
     {"priority", key_priority, 1},
     {"stack", key_stack, 1},
     {"memory", key_memory, 1},
+    {"slots", key_slots, 1},
     {"fault", key_fault, 1},
     {"restarts", key_restarts, 1},
     {"lifetime", key_lifetime, 1},
@@ -565,6 +577,7 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
     manifest_component_t *c = ps->c = &m->components[m->ncomponents];
     *c = (manifest_component_t){.stack = MANIFEST_DEFAULT_STACK,
                                 .memory = MANIFEST_DEFAULT_MEMORY,
+                                .slots = MANIFEST_DEFAULT_SLOTS,
                                 .restarts = MANIFEST_DEFAULT_RESTARTS,
                                 .restart_window_ms = MANIFEST_DEFAULT_RESTART_MS,
                                 .line = decl->line,
@@ -644,6 +657,8 @@ static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
         }
     }
     m->nchannels++;
+    m->components[ch->from].nchannel_ends++;
+    m->components[ch->to].nchannel_ends++;
     return end_of_line(ps);
 }
 

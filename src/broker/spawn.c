@@ -95,19 +95,31 @@ static kaal_err_t kernel(component_t *c, seL4_Error e)
 static kaal_err_t give(broker_t *b, component_t *c, seL4_Word slot, seL4_CPtr src, seL4_CapRights_t rights,
                        seL4_Word badge)
 {
-    return kernel(c, seL4_CNode_Mint(c->cnode.cap, slot, KAAL_CNODE_BITS, b->slots.root, src, b->slots.depth,
+    return kernel(c, seL4_CNode_Mint(c->cnode.cap, slot, c->info.cnode_bits, b->slots.root, src, b->slots.depth,
                                      rights, badge));
 }
 
 /* The guard of the component's CNode cap: the bits a cptr has above the CNode's radix. */
-static seL4_Word cnode_guard(void)
+static seL4_Word cnode_guard(const component_t *c)
 {
-    return seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_CNODE_BITS).words[0];
+    return seL4_CNode_CapData_new(0, seL4_WordBits - c->info.cnode_bits).words[0];
+}
+
+/* Room for the caps it starts with, two for each channel end (its signal, a writer's inbox), one
+ * for each IO port range and IRQ, and the slots the description asks for. */
+static unsigned cnode_bits(const manifest_component_t *d)
+{
+    seL4_Word slots = KAAL_CAP_FIRST_FREE + 2ul * d->nchannel_ends + d->nioports + d->nirqs + d->slots;
+    unsigned bits = KAAL_CNODE_BITS;
+    while ((1ul << bits) < slots) {
+        bits++;
+    }
+    return bits;
 }
 
 static kaal_err_t fill_cspace(broker_t *b, component_t *c, seL4_CPtr ep)
 {
-    kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, cnode_guard());
+    kaal_err_t err = give(b, c, KAAL_CAP_CNODE, c->cnode.cap, seL4_AllRights, cnode_guard(c));
     if (err == KAAL_OK) {
         err = give(b, c, KAAL_CAP_VSPACE, c->pml4.cap, seL4_AllRights, 0);
     }
@@ -300,7 +312,7 @@ static void list_grants(component_t *c)
 
 static kaal_err_t configure_tcb(component_t *c)
 {
-    kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, cnode_guard(),
+    kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, cnode_guard(c),
                                                   c->pml4.cap, 0, KAAL_IPCBUF_VADDR, c->frames[IPCBUF_FRAME].cap));
     if (err == KAAL_OK) {
         err = kernel(c, seL4_TCB_SetSchedParams(c->tcb.cap, seL4_CapInitThreadTCB, 0, c->desc->priority));
@@ -311,18 +323,19 @@ static kaal_err_t configure_tcb(component_t *c)
 static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL4_CPtr ep, spawn_problem_t *why)
 {
     static const struct {
-        seL4_Word type, bits;
+        seL4_Word type;
         size_t offset;
     } objects[] = {
-        {seL4_CapTableObject, KAAL_CNODE_BITS, __builtin_offsetof(component_t, cnode)},
-        {0, 0, __builtin_offsetof(component_t, pml4)}, /* the architecture's vspace root */
-        {seL4_TCBObject, 0, __builtin_offsetof(component_t, tcb)},
-        {seL4_NotificationObject, 0, __builtin_offsetof(component_t, ntfn)},
+        {seL4_CapTableObject, __builtin_offsetof(component_t, cnode)}, /* of c->info.cnode_bits */
+        {0, __builtin_offsetof(component_t, pml4)}, /* the architecture's vspace root */
+        {seL4_TCBObject, __builtin_offsetof(component_t, tcb)},
+        {seL4_NotificationObject, __builtin_offsetof(component_t, ntfn)},
     };
     why->step = "kernel objects";
     for (unsigned i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
         seL4_Word type = objects[i].type ? objects[i].type : kaal_arch.vspace_object;
-        kaal_err_t err = spawn_alloc(b, c, type, objects[i].bits, (kaal_obj_t *)((char *)c + objects[i].offset));
+        seL4_Word bits = type == seL4_CapTableObject ? c->info.cnode_bits : 0;
+        kaal_err_t err = spawn_alloc(b, c, type, bits, (kaal_obj_t *)((char *)c + objects[i].offset));
         if (err != KAAL_OK) {
             return err;
         }
@@ -359,6 +372,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     c->quota.limit = desc->memory;
     c->id = id;
     c->generation = generation;
+    c->info.cnode_bits = cnode_bits(desc);
     why->step = "the broker's window";
     kaal_err_t err = spawn_prepare(b);
     if (err != KAAL_OK) {
@@ -389,19 +403,27 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     return KAAL_OK;
 }
 
-/* Its table of channels, in frames of its own at KAAL_CHANNELS_VADDR: the component's to write. */
-static kaal_err_t write_channels(broker_t *b, component_t *c)
+/* Where its map of slots goes: after its table of channels, word aligned. */
+static seL4_Word slot_map_offset(const component_t *c)
 {
-    seL4_Word bytes = (seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t), n = page_up(bytes) / PAGE;
+    return ((seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t) + 7) & ~7ul;
+}
+
+/* Its table of channels and its map of slots, in frames of its own at KAAL_CHANNELS_VADDR: the
+ * component's to write. */
+static kaal_err_t write_tables(broker_t *b, component_t *c)
+{
+    seL4_Word table = (seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t);
+    seL4_Word n = page_up(slot_map_offset(c) + (1ul << c->info.cnode_bits) / 8) / PAGE;
     unsigned first;
-    kaal_err_t err = n ? vspace_reserve(&c->vs, KAAL_CHANNELS_VADDR, n * PAGE) : KAAL_OK;
-    if (err == KAAL_OK && n) {
+    kaal_err_t err = vspace_reserve(&c->vs, KAAL_CHANNELS_VADDR, n * PAGE);
+    if (err == KAAL_OK) {
         err = new_frames(b, c, n, &first);
     }
-    if (err == KAAL_OK && n) {
-        err = copy_in(b, c, first, 0, c->chan_table, bytes);
+    if (err == KAAL_OK && table) {
+        err = copy_in(b, c, first, 0, c->chan_table, table);
     }
-    if (err == KAAL_OK && n) {
+    if (err == KAAL_OK) {
         err = map_frames(c, first, n, KAAL_CHANNELS_VADDR, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     return err == KAAL_E_NOT_RESERVED ? KAAL_E_LAYOUT : err;
@@ -413,7 +435,8 @@ kaal_err_t spawn_start(broker_t *b, component_t *c)
     c->info.free_slot = KAAL_CAP_FIRST_FREE;
     kaal_info_t page = c->info; /* as the component sees it: its table of channels is at its own address */
     page.channels = (kaal_channel_grant_t *)KAAL_CHANNELS_VADDR;
-    kaal_err_t err = write_channels(b, c);
+    page.slot_map = (seL4_Word *)(KAAL_CHANNELS_VADDR + slot_map_offset(c));
+    kaal_err_t err = write_tables(b, c);
     if (err == KAAL_OK) {
         err = copy_in(b, c, INFO_FRAME, 0, &page, sizeof(page));
     }

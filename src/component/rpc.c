@@ -4,30 +4,36 @@
  */
 #include <kaal/runtime.h>
 
-static seL4_Word next_slot, freed[8];
-static unsigned nfreed;
+static seL4_Word next_slot; /* where the search for a free slot starts */
 
+/* A slot from info->free_slot up is free while its bit in info->slot_map is clear. */
 seL4_CPtr kaal_slot_alloc(void)
 {
-    if (nfreed > 0) {
-        return freed[--nfreed];
-    }
     const kaal_info_t *info = kaal_self();
-    if (next_slot == 0) {
+    seL4_Word n = 1ul << info->cnode_bits;
+    if (next_slot < info->free_slot) {
         next_slot = info->free_slot;
     }
-    return next_slot < (1ul << KAAL_CNODE_BITS) ? next_slot++ : 0;
+    for (seL4_Word tried = 0, s = next_slot; tried < n; tried++, s = s + 1 < n ? s + 1 : info->free_slot) {
+        seL4_Word *word = &info->slot_map[s / seL4_WordBits], bit = 1ul << (s % seL4_WordBits);
+        if (s >= info->free_slot && !(*word & bit)) {
+            *word |= bit;
+            next_slot = s + 1;
+            return s;
+        }
+    }
+    return 0;
 }
 
 void kaal_slot_free(seL4_CPtr slot)
 {
-    if (slot == 0) {
+    const kaal_info_t *info = kaal_self();
+    if (slot < info->free_slot || slot >= 1ul << info->cnode_bits) {
         return;
     }
-    if (slot + 1 == next_slot) {
-        next_slot--;
-    } else if (nfreed < sizeof(freed) / sizeof(freed[0])) {
-        freed[nfreed++] = slot;
+    info->slot_map[slot / seL4_WordBits] &= ~(1ul << (slot % seL4_WordBits));
+    if (slot < next_slot) {
+        next_slot = slot;
     }
 }
 

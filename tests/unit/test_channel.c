@@ -85,7 +85,7 @@ static seL4_CPtr copy_out(const component_t *c, seL4_Word slot)
 {
     seL4_CPtr copy;
     assert_int_equal(cspace_slot_alloc(&br.slots, &copy), KAAL_OK);
-    if (seL4_CNode_Copy(br.slots.root, copy, br.slots.depth, c->cnode.cap, slot, KAAL_CNODE_BITS,
+    if (seL4_CNode_Copy(br.slots.root, copy, br.slots.depth, c->cnode.cap, slot, c->info.cnode_bits,
                         seL4_AllRights) != seL4_NoError) {
         cspace_slot_free(&br.slots, copy);
         return 0;
@@ -177,7 +177,7 @@ static void opening_is_checked(void **state)
     assert_int_equal(open_as(reader, 0, SLOT, SLOT + 1, &v), KAAL_E_DENIED); /* the reader has no inbox cap */
     assert_int_equal(open_as(writer, 0, KAAL_CAP_NTFN, 0, &v), KAAL_E_SLOT);
     assert_int_equal(open_as(writer, 0, SLOT, SLOT, &v), KAAL_E_SLOT);
-    assert_int_equal(open_as(writer, 0, SLOT, 1ul << KAAL_CNODE_BITS, &v), KAAL_E_SLOT);
+    assert_int_equal(open_as(writer, 0, SLOT, 1ul << writer->info.cnode_bits, &v), KAAL_E_SLOT);
     assert_int_equal(grant_broker_slots(writer), 0); /* nothing of the refusals stays */
     assert_int_equal(open_as(writer, 0, SLOT, 0, &v), KAAL_OK); /* no inbox cap wanted */
     assert_int_equal(open_as(writer, 0, SLOT + 1, 0, &v), KAAL_E_BUSY);
@@ -185,14 +185,14 @@ static void opening_is_checked(void **state)
     /* A slot that is not empty: refused, and nothing of the attempt stays. */
     assert_int_equal(open_as(reader, 0, KAAL_CAP_FIRST_FREE - 1, 0, &v), KAAL_E_SLOT);
     seL4_CPtr copy = copy_out(writer, SLOT);
-    assert_int_equal(seL4_CNode_Copy(reader->cnode.cap, SLOT, KAAL_CNODE_BITS, br.slots.root, copy, br.slots.depth,
+    assert_int_equal(seL4_CNode_Copy(reader->cnode.cap, SLOT, reader->info.cnode_bits, br.slots.root, copy, br.slots.depth,
                                      seL4_AllRights),
                      seL4_NoError);
     drop(copy);
     assert_int_equal(open_as(reader, 0, SLOT, 0, &v), KAAL_E_SLOT);
     assert_int_equal(grant_broker_slots(reader), 0);
     assert_false(vspace_is_mapped(&reader->vs, reader->info.channels[0].vaddr, seL4_PageBits));
-    assert_int_equal(seL4_CNode_Delete(reader->cnode.cap, SLOT, KAAL_CNODE_BITS), seL4_NoError);
+    assert_int_equal(seL4_CNode_Delete(reader->cnode.cap, SLOT, reader->info.cnode_bits), seL4_NoError);
     assert_int_equal(open_as(reader, 0, SLOT, 0, &v), KAAL_OK);
 }
 
@@ -203,11 +203,11 @@ static void releasing_unmaps_and_revokes_every_copy(void **state)
     unsigned tables0 = writer->vs.ntables; /* paging structures made for the ring stay with the vspace */
     assert_int_equal(open_as(writer, 0, SLOT, SLOT + 1, &v), KAAL_OK);
     /* Copies the writer made of its caps, as it would to pass them on. */
-    assert_int_equal(seL4_CNode_Copy(writer->cnode.cap, SLOT + 2, KAAL_CNODE_BITS, writer->cnode.cap, SLOT,
-                                     KAAL_CNODE_BITS, seL4_AllRights),
+    assert_int_equal(seL4_CNode_Copy(writer->cnode.cap, SLOT + 2, writer->info.cnode_bits, writer->cnode.cap, SLOT,
+                                     writer->info.cnode_bits, seL4_AllRights),
                      seL4_NoError);
-    assert_int_equal(seL4_CNode_Copy(reader->cnode.cap, SLOT + 3, KAAL_CNODE_BITS, writer->cnode.cap, SLOT + 1,
-                                     KAAL_CNODE_BITS, seL4_AllRights),
+    assert_int_equal(seL4_CNode_Copy(reader->cnode.cap, SLOT + 3, reader->info.cnode_bits, writer->cnode.cap, SLOT + 1,
+                                     writer->info.cnode_bits, seL4_AllRights),
                      seL4_NoError);
     assert_int_equal(release_as(writer, 0), KAAL_OK);
     assert_false(vspace_is_mapped(&writer->vs, v, seL4_PageBits));

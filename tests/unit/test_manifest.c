@@ -218,6 +218,9 @@ static void defaults(void **state)
     assert_int_equal(a->priority, 0);
     assert_int_equal(a->stack, MANIFEST_DEFAULT_STACK);
     assert_int_equal(a->memory, MANIFEST_DEFAULT_MEMORY);
+    assert_int_equal(a->slots, MANIFEST_DEFAULT_SLOTS);
+    assert_int_equal(a->nchannel_ends, 1);
+    assert_int_equal(m.components[1].nchannel_ends, 1);
     assert_int_equal(a->fault, FAULT_STOP);
     assert_int_equal(a->nioports + a->nirqs + a->nmmio, 0);
     assert_int_equal(m.channels[0].size, MANIFEST_DEFAULT_CHANNEL);
@@ -451,6 +454,15 @@ static void priority_out_of_range(void **state)
     (void)state;
     expect_error(A " priority 256\n}\n", 3, 11, "priority 256 is out of range (0 to 255)");
     expect_error(A " priority 0x100\n}\n", 3, 11, "priority 256 is out of range (0 to 255)");
+}
+
+static void slots_in_range(void **state)
+{
+    (void)state;
+    parses(A " slots 0x100000\n}\n");
+    assert_int_equal(m.components[0].slots, MANIFEST_MAX_SLOTS);
+    expect_error(A " slots 0\n}\n", 3, 8, "slots 0 is out of range (1 to 1048576)");
+    expect_error(A " slots 1048577\n}\n", 3, 8, "slots 1048577 is out of range (1 to 1048576)");
 }
 
 static void not_numbers(void **state)
@@ -861,6 +873,7 @@ int main(void)
         cmocka_unit_test(once_only_keys_given_twice),
         cmocka_unit_test(system_given_twice),
         cmocka_unit_test(priority_out_of_range),
+        cmocka_unit_test(slots_in_range),
         cmocka_unit_test(not_numbers),
         cmocka_unit_test(numbers_too_large),
         cmocka_unit_test(sizes_overflow),

@@ -48,7 +48,7 @@ static seL4_CPtr copy_out(seL4_Word slot)
 {
     seL4_CPtr copy;
     assert_int_equal(cspace_slot_alloc(&br.slots, &copy), KAAL_OK);
-    if (seL4_CNode_Copy(br.slots.root, copy, br.slots.depth, comp.cnode.cap, slot, KAAL_CNODE_BITS,
+    if (seL4_CNode_Copy(br.slots.root, copy, br.slots.depth, comp.cnode.cap, slot, comp.info.cnode_bits,
                         seL4_AllRights) != seL4_NoError) {
         cspace_slot_free(&br.slots, copy);
         return 0;
@@ -143,7 +143,7 @@ static void io_ports_as_the_description_says_and_revoked_on_release(void **state
     assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x41, 0x41, slot + 1)), KAAL_E_BUSY);
     assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x43, 0x40, slot + 1)), KAAL_E_INVAL);
     assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x60, 0x60, KAAL_CAP_TCB)), KAAL_E_SLOT);
-    assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x60, 0x60, 1ul << KAAL_CNODE_BITS)), KAAL_E_SLOT);
+    assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x60, 0x60, 1ul << comp.info.cnode_bits)), KAAL_E_SLOT);
     assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x60, 0x60, slot)), KAAL_E_SLOT); /* not empty */
     assert_int_equal(err_of(ask(KAAL_RPC_IOPORTS, 3, 0x60, 0x60, slot + 1)), KAAL_OK);
     /* The cap works; a copy made from the component's (a delegation) goes when the broker revokes. */

@@ -112,6 +112,30 @@ static void granted_devices_are_listed_not_issued(void **state)
     assert_all_back();
 }
 
+/* The CNode has room for the description's channel ends and grants and the slots it asks for,
+ * charged to the component's quota: 2^8 slots at least, the guard the rest of a cptr's bits. */
+static void the_cnode_is_as_large_as_the_description_needs(void **state)
+{
+    (void)state;
+    assert_int_equal(build(&comp), KAAL_OK);
+    assert_int_equal(comp.info.cnode_bits, KAAL_CNODE_BITS);
+    seL4_Word small = spawn_bytes(&comp);
+    spawn_destroy(&br, &comp);
+    desc.slots = 1000;           /* 8 + 1000 */
+    desc.nchannel_ends = 10;     /* + 20: 1028 > 2^10 */
+    assert_int_equal(build(&comp), KAAL_OK);
+    assert_int_equal(comp.info.cnode_bits, 11);
+    assert_int_equal(spawn_bytes(&comp), small + (1ul << (11 + seL4_SlotBits)) - (1ul << (8 + seL4_SlotBits)));
+    assert_int_equal(seL4_DebugCapIdentify(comp.cnode.cap), 10); /* a CNode */
+    /* The component's cptrs resolve through the guard: its last slot is reachable at full depth. */
+    assert_int_equal(seL4_CNode_Copy(comp.cnode.cap, (1ul << 11) - 1, 11, br.slots.root, ep.cap, br.slots.depth,
+                                     seL4_AllRights),
+                     seL4_NoError);
+    assert_int_equal(seL4_CNode_Delete(comp.cnode.cap, (1ul << 11) - 1, 11), seL4_NoError);
+    spawn_destroy(&br, &comp);
+    assert_all_back();
+}
+
 /* A component that faults at once, built, started, its fault taken and
  * reclaimed, a thousand times: the broker ends with exactly the memory and
  * slots it began with. */
@@ -135,6 +159,7 @@ int main(void)
         cmocka_unit_test_setup(malformed_image_is_refused_before_anything_is_made, fresh),
         cmocka_unit_test_setup(image_over_the_fixed_layout_is_refused, fresh),
         cmocka_unit_test_setup(granted_devices_are_listed_not_issued, fresh),
+        cmocka_unit_test_setup(the_cnode_is_as_large_as_the_description_needs, fresh),
         cmocka_unit_test_setup(a_thousand_spawn_crash_reclaim_cycles_leave_nothing_behind, fresh),
     };
     RUN_TESTS(tests, boot, NULL);
