@@ -14,6 +14,23 @@
 
 #define PAGE 0x1000ul
 
+#define LARGE (1ul << seL4_LargePageBits)
+
+/* The ring's frames: 2 MiB pages for each whole 2 MiB of it (4 KiB ones if memory has no 2 MiB
+ * block left), then 4 KiB pages for the rest. */
+static kaal_err_t ring_frames(broker_t *b, channel_t *ch, seL4_Word large, seL4_Word small)
+{
+    kaal_err_t err = large ? untyped_alloc_objects(&b->mem, 0, kaal_arch.large_page_object, large, ch->frames)
+                           : KAAL_OK;
+    if (err == KAAL_OK && small) {
+        err = untyped_alloc_objects(&b->mem, 0, kaal_arch.page_object, small, ch->frames + large);
+        if (err != KAAL_OK) {
+            untyped_free_objects(&b->mem, 0, ch->frames, large);
+        }
+    }
+    return err;
+}
+
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint)
 {
     ch->nframes = 0;
@@ -23,13 +40,22 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpo
     if (size == 0 || (size & (PAGE - 1)) || size > KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) {
         return KAAL_E_INVAL;
     }
-    ch->frames = heap_alloc(&b->heap, size / PAGE * sizeof(kaal_obj_t));
-    kaal_err_t err = ch->frames ? untyped_alloc_objects(&b->mem, 0, kaal_arch.page_object, size / PAGE, ch->frames)
-                                : KAAL_E_NO_METADATA;
+    seL4_Word room = size / PAGE; /* entries: enough for 4 KiB pages only */
+    ch->frames = heap_alloc(&b->heap, room * sizeof(kaal_obj_t));
+    if (!ch->frames) {
+        return KAAL_E_NO_METADATA;
+    }
+    seL4_Word large = size / LARGE, small = (size % LARGE) / PAGE;
+    kaal_err_t err = ring_frames(b, ch, large, small);
+    if (err == KAAL_E_NO_MEMORY && large) {
+        large = 0;
+        small = room;
+        err = ring_frames(b, ch, large, small);
+    }
     if (err == KAAL_OK) {
-        ch->nframes = (unsigned)(size / PAGE);
+        ch->nframes = (unsigned)(large + small);
     } else {
-        heap_free(&b->heap, ch->frames, size / PAGE * sizeof(kaal_obj_t));
+        heap_free(&b->heap, ch->frames, room * sizeof(kaal_obj_t));
         ch->frames = 0;
     }
     return err;
@@ -66,9 +92,16 @@ static kaal_err_t give_inbox(broker_t *b, component_t *c)
     return err == KAAL_OK ? kernel(c, seL4_TCB_BindNotification(c->tcb.cap, c->ntfn.cap)) : err;
 }
 
+/* Where the component's next ring of `size` goes: a ring of 2 MiB or more at a 2 MiB boundary
+ * in every component, so its 2 MiB pages map whole. */
+static seL4_Word ring_vaddr(const component_t *c, seL4_Word size)
+{
+    return size >= LARGE ? (c->next_vaddr + LARGE - 1) & ~(LARGE - 1) : c->next_vaddr;
+}
+
 int channel_room(const component_t *c, seL4_Word size)
 {
-    return c->next_vaddr + size <= KAAL_MEMORY_VADDR;
+    return ring_vaddr(c, size) + size <= KAAL_MEMORY_VADDR;
 }
 
 /* Lays out side k in its component: its entry, a bit of its notification, a place for the ring. */
@@ -94,8 +127,8 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
         }
     }
     s->index = c->info.nchannels++;
-    s->vaddr = c->next_vaddr;
-    c->next_vaddr += ch->size + PAGE; /* an unmapped page after each ring */
+    s->vaddr = ring_vaddr(c, ch->size);
+    c->next_vaddr = s->vaddr + ch->size + PAGE; /* an unmapped page after each ring */
     c->channels[s->index] = ch;
     kaal_channel_grant_t *g = &c->info.channels[s->index];
     *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .bit = s->bit,

@@ -101,12 +101,13 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
 static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
 {
     kaal_obj_t *frames = g->frames;
-    for (unsigned i = 0; i < g->nframes; i++) {
+    seL4_Word at = g->vaddr;
+    for (unsigned i = 0; i < g->nframes; at += 1ul << frames[i].size_bits, i++) {
         kaal_obj_t *f = &frames[i];
         if (!f->cap) {
             continue;
         }
-        vspace_unmap(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits);
+        vspace_unmap(&c->vs, f->cap, at, f->size_bits);
         if (g->what == KAAL_RPC_MMIO) {
             untyped_free(&b->devmem, f);
             f->cap = 0;
@@ -358,7 +359,11 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
 static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, grant_t *g)
 {
     kaal_err_t err = vspace_reserve(&c->vs, g->vaddr, ch->size);
-    for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; i++) {
+    for (unsigned i = 0; i < ch->nframes; i++) { /* each as the ring's frame, none held yet */
+        g->frames[i] = (kaal_obj_t){.size_bits = ch->frames[i].size_bits};
+    }
+    seL4_Word at = g->vaddr;
+    for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; at += 1ul << ch->frames[i].size_bits, i++) {
         kaal_obj_t *f = &g->frames[i];
         err = cspace_slot_alloc(&b->slots, &f->cap);
         if (err != KAAL_OK) {
@@ -372,7 +377,7 @@ static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, gra
             f->cap = 0;
             return KAAL_E_KERNEL;
         }
-        err = vspace_map(&c->vs, f->cap, g->vaddr + i * PAGE, seL4_PageBits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
+        err = vspace_map(&c->vs, f->cap, at, f->size_bits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }
     return err;
 }

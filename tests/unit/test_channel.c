@@ -283,6 +283,43 @@ static void opening_a_channel_is_charged_to_the_quota(void **state)
     assert_int_equal(open_as(reader, 0, SLOT, 0, NULL), KAAL_OK); /* its peer has room */
 }
 
+/* A ring of 4 MiB and 8 KiB: two 2 MiB pages and two 4 KiB ones, at a 2 MiB boundary in both
+ * components, with its guard page after it; all of it back once released and destroyed. */
+static void a_large_ring_maps_in_2_mib_pages(void **state)
+{
+    (void)state;
+    static channel_t big;
+    const seL4_Word large = 1ul << seL4_LargePageBits, size = 2 * large + 2 * PAGE;
+    assert_int_equal(channel_create(&br, &big, size, KAAL_ENDPOINT_NONE), KAAL_OK);
+    assert_int_equal(big.nframes, 4);
+    assert_int_equal(big.frames[0].size_bits, seL4_LargePageBits);
+    assert_int_equal(big.frames[2].size_bits, seL4_PageBits);
+    assert_int_equal(channel_connect(&br, &big, writer, reader), KAAL_OK);
+    for (component_t *c = writer; c; c = c == writer ? reader : 0) {
+        seL4_Word v = 0;
+        assert_int_equal(open_as(c, 1, c == writer ? SLOT + 2 : SLOT + 1, 0, &v), KAAL_OK);
+        assert_int_equal(v, c->info.channels[1].vaddr);
+        assert_int_equal(v % large, 0);
+        assert_true(v >= KAAL_CHANNEL_VADDR + 2 * PAGE + PAGE); /* past the first ring and its guard */
+        assert_true(vspace_is_mapped(&c->vs, v, seL4_LargePageBits));
+        assert_true(vspace_is_mapped(&c->vs, v + large, seL4_LargePageBits));
+        assert_true(vspace_is_mapped(&c->vs, v + 2 * large, seL4_PageBits));
+        assert_true(vspace_is_mapped(&c->vs, v + 2 * large + PAGE, seL4_PageBits));
+        assert_false(vspace_is_mapped(&c->vs, v + size, seL4_PageBits)); /* the guard page */
+    }
+    /* Both ends see the same memory. */
+    seL4_Word paddr_w = 0, paddr_r = 0;
+    assert_int_equal(grant_find(writer, KAAL_RPC_CHANNEL, 1)->nframes, 4);
+    paddr_w = seL4_X86_Page_GetAddress(grant_find(writer, KAAL_RPC_CHANNEL, 1)->frames[1].cap).paddr;
+    paddr_r = seL4_X86_Page_GetAddress(grant_find(reader, KAAL_RPC_CHANNEL, 1)->frames[1].cap).paddr;
+    assert_int_equal(paddr_w, paddr_r);
+    assert_int_equal(paddr_w, big.frames[1].paddr);
+    assert_int_equal(release_as(writer, 1), KAAL_OK);
+    assert_int_equal(release_as(reader, 1), KAAL_OK);
+    assert_false(vspace_is_mapped(&writer->vs, writer->info.channels[1].vaddr, seL4_LargePageBits));
+    channel_destroy(&br, &big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(releasing_unmaps_and_revokes_every_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(a_restarted_side_gets_its_peer_caps_renewed, setup, teardown),
         cmocka_unit_test_setup_teardown(a_thousand_restarts_of_a_channel_side_leave_nothing_behind, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_large_ring_maps_in_2_mib_pages, setup, teardown),
     };
     RUN_TESTS(tests, boot, NULL);
 }
