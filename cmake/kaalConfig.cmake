@@ -117,19 +117,29 @@ function(kaal_system name)
     message(FATAL_ERROR "kaal_system(${name}): give a SYSTEM file and its COMPONENTS")
   endif()
   get_filename_component(system ${K_SYSTEM} ABSOLUTE)
+  # The archive must be called boot.cpio where objcopy runs: its symbols are named after it.
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.boot)
+  file(MAKE_DIRECTORY ${dir}/images)
   set(images "")
+  set(stripped "")
+  set(strip_steps "")
   set(deps "")
   foreach(c ${K_COMPONENTS})
     _kaal_image(${c} image dep)
+    if(TARGET ${c})
+      set(base $<TARGET_FILE_NAME:${c}>)
+    else()
+      get_filename_component(base ${image} NAME)
+    endif()
     list(APPEND images ${image})
+    list(APPEND stripped ${dir}/images/${base})
+    list(APPEND strip_steps COMMAND objcopy --strip-all ${image} ${dir}/images/${base})
     list(APPEND deps ${dep})
   endforeach()
-  # The archive must be called boot.cpio where objcopy runs: its symbols are named after it.
-  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.boot)
-  file(MAKE_DIRECTORY ${dir})
   add_custom_command(OUTPUT ${dir}/boot_cpio.o
     COMMAND ${KAAL_PREFIX}/bin/kaal-check -q ${system} ${images}
-    COMMAND ${KAAL_PREFIX}/bin/mkcpio --system ${system} ${dir}/boot.cpio ${images}
+    ${strip_steps}
+    COMMAND ${KAAL_PREFIX}/bin/mkcpio --system ${system} ${dir}/boot.cpio ${stripped}
     COMMAND objcopy -I binary -O elf64-x86-64 -B i386:x86-64
             --rename-section .data=.rodata,alloc,load,readonly,data,contents boot.cpio boot_cpio.o
     WORKING_DIRECTORY ${dir} DEPENDS ${system} ${deps} VERBATIM
