@@ -85,6 +85,7 @@ qemu-test: qemu-build build
 		| tee $(SEL4_BUILD)/conformance-sel4.out; test $${PIPESTATUS[0]} -eq 0
 	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
+	tests/system/large.sh 1000 $(BUILD) $(SEL4_BUILD)/large $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 	tests/system/sdk.sh $(BUILD) $(SEL4_BUILD)/sdk-test $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 endif
 
