@@ -40,6 +40,7 @@ typedef struct cspace {
     int32_t head;    /* the free list, as indices from first; -1 is empty */
     int32_t *next, *prev;
     uint64_t *free_bits; /* 1 = free */
+    uint32_t first_free_word; /* no free bit in the words of free_bits below it: where runs are sought from */
     uint32_t capacity;   /* entries the tables hold */
     unsigned leaf_bits;  /* 0: one CNode; else the leaves' radix (two levels) */
     cspace_reclaim_fn reclaim; /* called when slots run short (may be NULL) */

@@ -16,6 +16,9 @@ static void list_push(cspace_t *cs, uint32_t i)
     }
     cs->head = (int32_t)i;
     cs->free_bits[i / 64] |= 1ull << (i % 64);
+    if (i / 64 < cs->first_free_word) {
+        cs->first_free_word = i / 64;
+    }
     cs->nfree++;
 }
 
@@ -44,6 +47,7 @@ kaal_err_t cspace_init(cspace_t *cs, seL4_CPtr root, seL4_Uint8 depth, seL4_CPtr
     cs->count = (uint32_t)(end - start);
     cs->nfree = 0;
     cs->head = -1;
+    cs->first_free_word = 0;
     cs->next = cs->inline_next;
     cs->prev = cs->inline_prev;
     cs->free_bits = cs->inline_bits;
@@ -250,7 +254,11 @@ static kaal_err_t find_range(cspace_t *cs, seL4_Word n, seL4_CPtr *first)
     if (n == 0 || n > cs->count) {
         return n == 0 ? KAAL_E_INVAL : KAAL_E_NO_SLOTS;
     }
-    uint32_t i = 0;
+    /* Whole words without a free slot at the start are skipped for good: the search starts past them. */
+    while (cs->first_free_word < (cs->count + 63) / 64 && cs->free_bits[cs->first_free_word] == 0) {
+        cs->first_free_word++;
+    }
+    uint32_t i = cs->first_free_word * 64;
     while (i + n <= cs->count) {
         uint64_t word = cs->free_bits[i / 64] >> (i % 64);
         if (word == 0) { /* nothing free in the rest of this word: skip it */
