@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <kaal/broker.h>
+#include <kaal/heap.h>
 #include <sel4/sim.h>
 
 #define RUNS 5
@@ -170,6 +171,7 @@ static void bench_waste(void)
     kaal_obj_t pool;
     check(untyped_alloc(&br.mem, seL4_UntypedObject, 21, &pool), "pool");
     untyped_init(&ua, &br.slots);
+    untyped_set_allocator(&ua, heap_allocator(&br.heap)); /* its bookkeeping grows as the broker's does */
     check(untyped_add(&ua, pool.cap, pool.paddr, 21), "pool add");
 
     int ncomp = 0, nfull = 0;
