@@ -100,10 +100,14 @@ kaal_err_t untyped_alloc_charged(untyped_alloc_t *ua, untyped_quota_t *q, seL4_W
                                  kaal_obj_t *out);
 kaal_err_t untyped_free_charged(untyped_alloc_t *ua, untyped_quota_t *q, const kaal_obj_t *obj);
 
+/* The largest run: as many objects as one retype makes (seL4_UntypedRetypeMaxObjects). */
+#define UNTYPED_RUN_MAX_BITS 8u
+
 /*
- * n objects of one fixed-size type (frames, say) in as few retypes as n has
- * bits set: each power-of-two part of n is retyped at once from a block of
- * exactly its size, into consecutive slots. Charged to q (may be NULL), whole
+ * n objects of one fixed-size type (frames, say) in as few retypes as the
+ * kernel's fan-out allows: runs of 2^UNTYPED_RUN_MAX_BITS, then each
+ * power-of-two part of the rest, each retyped at once from a block of exactly
+ * its size, into consecutive slots. Charged to q (may be NULL), whole
  * or not at all: on error nothing is left allocated. The objects of a run are
  * freed together, with untyped_free_objects; untyped_free refuses them.
  */

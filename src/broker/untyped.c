@@ -3,6 +3,8 @@
 #include <kaal/rt.h>
 #include <kaal/untyped.h>
 
+_Static_assert((1u << UNTYPED_RUN_MAX_BITS) <= seL4_UntypedRetypeMaxObjects, "a run is one retype");
+
 /* TAKEN: off its free list while an allocation splits or retypes it, so a
  * merge (which a slot shortage may start mid-allocation) leaves it alone. */
 enum { BLOCK_SPARE, BLOCK_FREE, BLOCK_TAKEN, BLOCK_SPLIT, BLOCK_USED };
@@ -541,15 +543,14 @@ kaal_err_t untyped_alloc_objects(untyped_alloc_t *ua, untyped_quota_t *q, seL4_W
                                  kaal_obj_t *objs)
 {
     seL4_Word bits = untyped_object_bits(type, 0);
-    if (n == 0 || n >= (1ul << 16) || bits < seL4_MinUntypedBits || bits > seL4_MaxUntypedBits ||
-        type == seL4_UntypedObject || type == seL4_CapTableObject) {
+    if (n == 0 || bits < seL4_MinUntypedBits || bits > seL4_MaxUntypedBits || type == seL4_UntypedObject ||
+        type == seL4_CapTableObject) {
         return KAAL_E_INVAL;
     }
     seL4_Word done = 0;
-    for (unsigned k = 16; k-- > 0;) { /* the largest parts first */
-        if (!(n & (1ul << k))) {
-            continue;
-        }
+    while (done < n) { /* the largest parts first: runs of one retype's fan-out, then n's lower bits */
+        seL4_Word left = n - done;
+        unsigned k = left >> UNTYPED_RUN_MAX_BITS ? UNTYPED_RUN_MAX_BITS : 63u - (unsigned)__builtin_clzl(left);
         kaal_err_t err = alloc_run(ua, q, type, (unsigned)bits, k, objs + done);
         if (err != KAAL_OK) {
             untyped_free_objects(ua, q, objs, done);

@@ -83,6 +83,26 @@ static void runs_stay_in_one_leaf(void **state)
     }
 }
 
+/* More frames at once than 16 bits count (a 300 MiB ring, say): runs of one retype's fan-out,
+ * each in one leaf, every frame where its run says; all of it back after. */
+static void objects_past_sixteen_bits(void **state)
+{
+    (void)state;
+    enum { N = 70001 };
+    static kaal_obj_t frames[N];
+    seL4_Word given = broker_given_bytes(&br), slots = broker_given_slots(&br), inv = br.mem.invocations;
+    assert_int_equal(untyped_alloc_objects(&br.mem, 0, seL4_X86_4K, N, frames), KAAL_OK);
+    assert_true(br.mem.invocations - inv >= N / 256);
+    assert_int_equal(broker_given_bytes(&br), given + (seL4_Word)N * 4096);
+    assert_int_equal(seL4_X86_Page_GetAddress(frames[N - 1].cap).paddr, frames[N - 1].paddr);
+    assert_int_equal(seL4_X86_Page_GetAddress(frames[300].cap).paddr, frames[300].paddr);
+    assert_true(frames[255].run_bits == UNTYPED_RUN_MAX_BITS);
+    untyped_free_objects(&br.mem, 0, frames, N);
+    untyped_coalesce(&br.mem);
+    assert_int_equal(broker_given_bytes(&br), given);
+    assert_int_equal(broker_given_slots(&br), slots);
+}
+
 /* Past the initial pool's ASIDs (2^9, two taken: ASID 0 and the root task's) the broker makes
  * pools of its own; freed ASIDs of an older pool are used again before any further pool is made. */
 static void asids_past_the_initial_pool(void **state)
@@ -121,6 +141,7 @@ int main(void)
         cmocka_unit_test(slots_grow_a_leaf_at_a_time),
         cmocka_unit_test(objects_live_in_any_leaf),
         cmocka_unit_test(runs_stay_in_one_leaf),
+        cmocka_unit_test(objects_past_sixteen_bits),
         cmocka_unit_test(asids_past_the_initial_pool),
     };
     RUN_TESTS(tests, boot, NULL);
