@@ -153,9 +153,9 @@ static void check_channel(const manifest_t *m, unsigned k)
     component_t *from = &comps[mc->from], *to = &comps[mc->to];
     manifest_pos_t at = {mc->line, mc->col};
     const char *fname = m->components[mc->from].name, *tname = m->components[mc->to].name;
-    if (mc->size > KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) {
+    if (mc->size > KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) {
         PROBLEM(at, "channel %s -> %s: %lu MiB is more than a channel holds (%lu MiB)", fname, tname,
-                (unsigned long)(mc->size >> 20), (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
+                (unsigned long)(mc->size >> 20), (unsigned long)((KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) >> 20));
         return;
     }
     if (from->state != COMPONENT_BUILT || to->state != COMPONENT_BUILT) {
@@ -164,7 +164,7 @@ static void check_channel(const manifest_t *m, unsigned k)
     const component_t *full = !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : NULL;
     if (full) {
         PROBLEM(at, "channel %s -> %s: %s has no room for another channel (its rings take %lu MiB at most)", fname,
-                tname, full->desc->name, (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
+                tname, full->desc->name, (unsigned long)((KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) >> 20));
         return;
     }
     kaal_err_t err = channel_create(&br, &chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);

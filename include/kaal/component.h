@@ -49,7 +49,8 @@ enum kaal_cap {
 #define KAAL_IPCBUF_VADDR 0x10001000ul /* the IPC buffer */
 #define KAAL_STACK_TOP 0x20000000ul    /* the stack grows down from here; the page below it stays unmapped */
 #define KAAL_CHANNELS_VADDR 0x10100000ul /* the table of its channels (kaal_info_t.channels), as many pages as it takes */
-#define KAAL_CHANNEL_VADDR 0x30000000ul /* channels' rings, each followed by an unmapped page */
+#define KAAL_CHANNEL_VADDR 0x30000000ul /* channels' rings, each followed by an unmapped page ... */
+#define KAAL_CHANNEL_END 0x10000000000ul /* ... below 1 TiB */
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
@@ -60,10 +61,10 @@ enum kaal_cap {
 #define KAAL_MAX_MMIO 4
 
 /* Where the broker maps what a component asks for (KAAL_RPC_MEMORY, KAAL_RPC_MMIO). */
-#define KAAL_MEMORY_VADDR 0x40000000ul /* memory: [KAAL_MEMORY_VADDR, KAAL_MEMORY_END) */
-#define KAAL_MEMORY_END 0x50000000ul
-#define KAAL_MMIO_VADDR 0x50000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END) */
-#define KAAL_MMIO_END 0x58000000ul
+#define KAAL_MEMORY_VADDR 0x10000000000ul /* memory: [KAAL_MEMORY_VADDR, KAAL_MEMORY_END), 1 TiB */
+#define KAAL_MEMORY_END 0x20000000000ul
+#define KAAL_MMIO_VADDR 0x20000000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END), 64 GiB */
+#define KAAL_MMIO_END 0x21000000000ul
 
 typedef enum { KAAL_CHANNEL_WRITER = 1, KAAL_CHANNEL_READER = 2 } kaal_channel_role_t;
 /* What a channel's endpoint carries from writer to reader: nothing (no endpoint), words, or words and a cap. */

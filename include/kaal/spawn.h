@@ -157,7 +157,7 @@ typedef struct channel {
 /* Allocates the ring's frames (zeroed by the kernel); `endpoint` says whether the writer may send the reader messages. */
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint);
 /* Whether a built component has room for one more channel of `size` bytes in its window of
- * channel addresses ([KAAL_CHANNEL_VADDR, KAAL_MEMORY_VADDR)). */
+ * channel addresses ([KAAL_CHANNEL_VADDR, KAAL_CHANNEL_END)). */
 int channel_room(const component_t *c, seL4_Word size);
 /* Gives both (built, not started) components their end: listed in the
  * information page, with a badge bit and a place for the ring; the reader

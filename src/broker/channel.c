@@ -37,7 +37,7 @@ kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpo
     ch->size = size;
     ch->endpoint = endpoint;
     ch->frames = 0;
-    if (size == 0 || (size & (PAGE - 1)) || size > KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) {
+    if (size == 0 || (size & (PAGE - 1)) || size > KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) {
         return KAAL_E_INVAL;
     }
     seL4_Word room = size / PAGE; /* entries: enough for 4 KiB pages only */
@@ -101,7 +101,7 @@ static seL4_Word ring_vaddr(const component_t *c, seL4_Word size)
 
 int channel_room(const component_t *c, seL4_Word size)
 {
-    return ring_vaddr(c, size) + size <= KAAL_MEMORY_VADDR;
+    return ring_vaddr(c, size) + size <= KAAL_CHANNEL_END;
 }
 
 /* Lays out side k in its component: its entry, a bit of its notification, a place for the ring. */

@@ -75,7 +75,7 @@ static int connect_one(system_t *s, unsigned k)
     if (full) {
         rt_printf("kaal: channel %s -> %s (line %u): %s has no room for another channel (its rings take %lu MiB "
                   "at most)\n", from->desc->name, to->desc->name, mc->line, full->desc->name,
-                  (unsigned long)((KAAL_MEMORY_VADDR - KAAL_CHANNEL_VADDR) >> 20));
+                  (unsigned long)((KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) >> 20));
         return 0;
     }
     kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);

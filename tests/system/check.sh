@@ -46,7 +46,7 @@ head -c 64 "$images/probe.elf" >"$work/cut.elf"
     echo "component dev { image probe.elf"
     echo "  mmio 0x100000 4K }"
     for i in 1 2 3 4 5 6 7 8 9; do echo "component w$i { image probe.elf }"; done
-    echo "channel dev -> hub { size 300M }"
+    echo "channel dev -> hub { size 2000000M }"
     for i in 1 2 3 4 5 6 7 8 9; do echo "channel w$i -> hub"; done
 } >"$work/built.system"
 out=$("$check_tool" "$work/built.system" "$images"/*.elf "$work/cut.elf" 2>&1)
@@ -54,7 +54,7 @@ status=$?
 check "an image that is no ELF" "$out" "built.system:4:23: component 'cut': image 'cut.elf' refused: program headers outside the file"
 check "a quota too small" "$out" "built.system:6:10: component 'small': its image, stack and kernel objects need"
 check "MMIO no device covers" "$out" "built.system:8:8: component 'dev': no device untyped covers mmio 0x100000-0x100fff"
-check "a channel too large" "$out" "built.system:18:1: channel dev -> hub: 300 MiB is more than a channel holds (256 MiB)"
+check "a channel too large" "$out" "built.system:18:1: channel dev -> hub: 2000000 MiB is more than a channel holds (1047808 MiB)"
 refute "nine channels on one component are fine" "$out" "channel w9 -> hub"
 check "more memory than the machine" "$out" "built.system:1:1: the quotas and channels add up to"
 check "in the order of the file" "$(head -1 <<<"$out")" "built.system:1:1:"

@@ -29,7 +29,7 @@ check_demo() { # output
     check "timer runs" "$1" "timer: PIT counter 0 at 100 Hz on IRQ pin 2"
     for c in client1 client2; do
         check "$c in its own address space" "$1" "$c: running in my own address space: code at 0x400"
-        check "$c gets memory by RPC" "$1" "$c: broker protocol 1; 16 KiB of memory from the broker at 0x40000000, 2048 of 2048 words read back, released: ok"
+        check "$c gets memory by RPC" "$1" "$c: broker protocol 1; 16 KiB of memory from the broker at 0x10000000000, 2048 of 2048 words read back, released: ok"
         check "$c is refused what it is not granted" "$1" "$c: asking for COM1's ports: not granted by the system description"
         check "$c gets ticks" "$1" "$c: tick 3: 30 timer interrupts (300 ms)"
         check "$c closes a channel by RPC" "$1" "$c: done; closing the timer's channel: ok"
