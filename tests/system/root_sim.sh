@@ -12,6 +12,11 @@ system=$(dirname "$0")/../../systems/demo.system
 mkdir -p "$work"
 . "$(dirname "$0")/demo_checks.sh"
 
+boot() { # archive, seconds: the root task's output in $out, its exit status in $status
+    out=$(KAAL_BOOT_ARCHIVE="$1" timeout "$2" "$root" 2>&1)
+    status=$?
+}
+
 out=$("$root" 2>&1)
 status=$?
 check "boots" "$out" "Capability broker initialized"
@@ -23,8 +28,7 @@ check "exit status 0" "status $status" "status 0"
 # An impossible grant: the serial driver's IRQ given to the timer too.
 sed 's/irq       2 /irq       4 /' "$system" >"$work/demo.system"
 "$mkcpio" --system "$work/demo.system" "$work/bad.cpio"
-out=$(KAAL_BOOT_ARCHIVE="$work/bad.cpio" "$root" 2>&1)
-status=$?
+boot "$work/bad.cpio" 60
 check "impossible grant refused" "$out" "demo.system:24:15: component 'timer': irq 4 is also given to 'serial' at line 15"
 check "nothing started" "$out" "kaal: system refused; nothing started"
 check "exit status 1" "status $status" "status 1"
@@ -35,8 +39,7 @@ cp "$system" "$images/serial.elf" "$images/timer.elf" "$images/crasher.elf" "$wo
 head -c 100 "$images/client.elf" >"$work/cut/client.elf"
 "$mkcpio" --system "$work/cut/demo.system" "$work/cut.cpio" "$work/cut/serial.elf" "$work/cut/timer.elf" \
     "$work/cut/crasher.elf" "$work/cut/client.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/cut.cpio" "$root" 2>&1)
-status=$?
+boot "$work/cut.cpio" 60
 check "malformed image refused" "$out" "kaal: client1: image client.elf refused: program headers outside the file (64)"
 check "all or nothing: nothing starts" "$out" "kaal: system refused; nothing started (all it had built is back with the broker: accounting exact)"
 refute "all or nothing: not the others either" "$out" "serial: 16550 driver"
@@ -46,8 +49,7 @@ check "exit status 1 for a system that cannot be built" "status $status" "status
 head -c $((3 << 19)) /dev/zero >"$work/cut/filler"
 "$mkcpio" --system "$system" "$work/big.cpio" "$work/cut/filler" "$system" "$images/serial.elf" "$images/timer.elf" \
     "$images/crasher.elf" "$images/client.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/big.cpio" "$root" 2>&1)
-status=$?
+boot "$work/big.cpio" 60
 check "a large archive is read whole" "$out" "System 'demo' (demo.system): 5 components, 6 channels"
 check "its components run" "$out" "kaal: client2 exited with status 0"
 check "exit status 0 with a large archive" "status $status" "status 0"
@@ -69,8 +71,7 @@ component driver { image probe.elf
                    ioports 0x70-0x71 }
 END
 "$mkcpio" --system "$work/late/late.system" "$work/late.cpio" "$images/probe.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/late.cpio" timeout 20 "$root" 2>&1)
-status=$?
+boot "$work/late.cpio" 20
 check "the archive names its system" "$out" "System 'late' (late.system): 2 components, 0 channels"
 check "the first component ends" "$out" "kaal: first exited with status 0"
 check "a driver is served after the others have gone" "$out" "kaal: driver exited with status 0"
@@ -81,8 +82,7 @@ check "exit status 0 with no component left" "status $status" "status 0"
 sed 's/restarts  3 in 10s /restarts  1 in 1min /' "$system" >"$work/budget.system"
 "$mkcpio" --system "$work/budget.system" "$work/budget.cpio" "$images/serial.elf" "$images/timer.elf" \
     "$images/crasher.elf" "$images/client.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/budget.cpio" timeout 20 "$root" 2>&1)
-status=$?
+boot "$work/budget.cpio" 20
 check "a component stopped by its budget fails the run" "status $status" "status 1"
 check "and the run says why" "$out" "kaal: status 1: 1 component exited with a status other than 0 or stopped by fault"
 check "the budget's restart" "$out" "crasher: restarted (generation 1); making a message of 128 words"
@@ -102,8 +102,7 @@ check "the rest goes on" "$out" "kaal: the system has ended; every byte and slot
     for i in $(seq 1 100); do echo "channel w$i -> serial"; done
 } >"$work/hub.system"
 "$mkcpio" --system "$work/hub.system" "$work/hub.cpio" "$images/probe.elf" "$images/serial.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/hub.cpio" timeout 60 "$root" 2>&1)
-status=$?
+boot "$work/hub.cpio" 60
 check "the driver has a hundred channels" "$out" "serving 100 channels"
 for i in 9 20 100; do
     check "channel $i of one component works" "$out" "w$i: memory from the broker and back: ok"
@@ -112,10 +111,18 @@ check "all hundred are heard" "$(grep -c ': memory from the broker and back: ok'
 check "a hundred channels end exactly" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
 check "exit status 0 with a hundred channels" "status $status" "status 0"
 
+# Another system of systems/: the smallest one.
+"$mkcpio" --system "$(dirname "$0")/../../systems/minimal.system" "$work/minimal.cpio" "$images/probe.elf" \
+    "$images/serial.elf"
+boot "$work/minimal.cpio" 60
+check "systems/minimal.system boots" "$out" "System 'minimal' (minimal.system): 3 components, 2 channels"
+check "its probes run" "$out" "probe2: memory from the broker and back: ok"
+check "it ends exactly" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
+check "exit status 0 for the minimal system" "status $status" "status 0"
+
 # An archive that does not say which file is the system.
 "$mkcpio" "$work/unnamed.cpio" "$system" "$images/probe.elf"
-out=$(KAAL_BOOT_ARCHIVE="$work/unnamed.cpio" "$root" 2>&1)
-status=$?
+boot "$work/unnamed.cpio" 60
 check "an archive must name its system" "$out" "kaal: the boot archive does not say which file is the system (mkcpio --system)"
 check "exit status 1 without a system" "status $status" "status 1"
 
