@@ -102,30 +102,61 @@ static kaal_obj_t ep;
 static component_t *comps;
 static channel_t *chans;
 
+/* The image component i names, read from those given (NULL, reported, if it is not there or
+ * cannot be read; NULL unreported if no images were given). */
+static void *component_image(const manifest_component_t *d, manifest_pos_t at, char **images, int nimages,
+                             size_t *size)
+{
+    const char *path = nimages ? image_path(d->image, images, nimages) : NULL;
+    if (nimages && !path) {
+        PROBLEM(at, "component '%s': image '%s' is not among the images given", d->name, d->image);
+        return NULL;
+    }
+    void *data = path ? read_file(path, size) : NULL;
+    if (path && !data) {
+        PROBLEM(at, "component '%s': image '%s' cannot be read (%s)", d->name, d->image, path);
+    }
+    return data;
+}
+
+static manifest_pos_t image_at(const manifest_component_t *d)
+{
+    return d->image_at.line ? d->image_at : (manifest_pos_t){d->line, d->col};
+}
+
+static void elf_refused(const manifest_component_t *d, const elf_problem_t *why)
+{
+    PROBLEM(image_at(d), "component '%s': image '%s' refused: %s (%lu)", d->name, d->image, why->reason,
+            (unsigned long)why->index);
+}
+
+/* After errors in the description: the images of what parsed, as files and as ELF. */
+static void check_image_only(const manifest_component_t *d, char **images, int nimages)
+{
+    size_t size = 0;
+    void *data = d->image[0] ? component_image(d, image_at(d), images, nimages, &size) : NULL;
+    elf_image_t img;
+    elf_problem_t why = {0, 0};
+    if (data && elf_parse(data, size, &img, &why) != KAAL_OK) {
+        elf_refused(d, &why);
+    }
+    free(data);
+}
+
 /* Builds component i on the sim as the root task would; says why not where it cannot. */
 static void check_component(const manifest_t *m, unsigned i, char **images, int nimages)
 {
     const manifest_component_t *d = &m->components[i];
-    manifest_pos_t at = d->image_at.line ? d->image_at : (manifest_pos_t){d->line, d->col};
-    const char *path = nimages ? image_path(d->image, images, nimages) : NULL;
-    if (nimages && !path) {
-        PROBLEM(at, "component '%s': image '%s' is not among the images given", d->name, d->image);
-        return;
-    }
+    manifest_pos_t at = image_at(d);
     size_t size = 0;
-    void *data = path ? read_file(path, &size) : NULL;
-    if (path && !data) {
-        PROBLEM(at, "component '%s': image '%s' cannot be read (%s)", d->name, d->image, path);
-        return;
-    }
+    void *data = component_image(d, at, images, nimages, &size);
     if (!data) {
-        return; /* no images given: the description alone is checked */
+        return; /* reported; or no images given: the description alone is checked */
     }
     spawn_problem_t why = {0, {0, 0}};
     kaal_err_t err = spawn_build(&br, &comps[i], d, i + 1, data, size, ep.cap, &why);
     if (err == KAAL_E_ELF) {
-        PROBLEM(at, "component '%s': image '%s' refused: %s (%lu)", d->name, d->image, why.elf.reason,
-                (unsigned long)why.elf.index);
+        elf_refused(d, &why.elf);
     } else if (err == KAAL_E_QUOTA) {
         manifest_component_t roomy = *d; /* how much it needs: the same build with room to spare */
         roomy.memory = ~0ul >> 1;
@@ -195,9 +226,17 @@ static void check_memory(const manifest_t *m)
 
 int main(int argc, char **argv)
 {
+    static const char usage[] = "usage: kaal-check [-q] FILE.system [IMAGE...]\n"
+                                "  checks a system description, and its components' images (by path, matched\n"
+                                "  by file name) when given; every problem as file:line:col: message.\n"
+                                "  -q: say nothing when all is well. Exit status 0: all is well; 1: problems; 2: usage.\n";
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     int quiet = argc > 1 && strcmp(argv[1], "-q") == 0, first = 1 + quiet;
-    if (argc < first + 1) {
-        fprintf(stderr, "usage: kaal-check [-q] FILE.system [IMAGE...]\n");
+    if (argc < first + 1 || argv[first][0] == '-') {
+        fputs(usage, stderr);
         return 2;
     }
     const char *path = argv[first];
@@ -213,11 +252,8 @@ int main(int argc, char **argv)
     char **images = argv + first + 1;
     int nimages = argc - first - 1;
     if (manifest_parse_diag(text, size, file, host_mem, &m, &diag) != KAAL_OK) {
-        for (unsigned i = 0; i < m.ncomponents && nimages; i++) { /* what parsed: are its images there? */
-            const manifest_component_t *d = &m.components[i];
-            if (d->image[0] && !image_path(d->image, images, nimages)) {
-                PROBLEM(d->image_at, "component '%s': image '%s' is not among the images given", d->name, d->image);
-            }
+        for (unsigned i = 0; i < m.ncomponents; i++) { /* what parsed: are its images there, and ELF? */
+            check_image_only(&m.components[i], images, nimages);
         }
     } else {
         const seL4_BootInfo *bi = sel4sim_boot();
@@ -245,8 +281,10 @@ int main(int argc, char **argv)
         printf("%s: and %u problems more\n", file, dropped);
     }
     if (nproblems == 0 && !quiet) {
-        printf("%s: ok: %u components, %u channels%s\n", file, m.ncomponents, m.nchannels,
-               nimages ? "" : " (images not checked: none given)");
+        printf("%s: ok: %u component%s, %u channel%s%s\n", file, m.ncomponents, m.ncomponents == 1 ? "" : "s",
+               m.nchannels, m.nchannels == 1 ? "" : "s", nimages ? "" : " (images not checked: none given)");
+    } else if (nproblems && !nimages) {
+        fprintf(stderr, "%s: images not checked: none given\n", file);
     }
     free(comps);
     free(chans);

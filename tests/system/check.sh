@@ -60,10 +60,30 @@ check "more memory than the machine" "$out" "built.system:1:1: the quotas and ch
 check "in the order of the file" "$(head -1 <<<"$out")" "built.system:1:1:"
 check "exit status 1 for what building shows" "status $status" "status 1"
 
+# Errors in the description do not hide the images' own: one that cannot be read, one that is no ELF.
+printf 'junk' >"$work/junk.elf"
+cat >"$work/both.system" <<'END'
+component a { image gone.elf }
+component b { image junk.elf }
+channel a -> nobody
+END
+out=$("$check_tool" "$work/both.system" "$work/gone.elf" "$work/junk.elf" 2>&1)
+check "an image that cannot be read, past a syntax error" "$out" "both.system:1:21: component 'a': image 'gone.elf' cannot be read"
+check "an image that is no ELF, past a syntax error" "$out" "both.system:2:21: component 'b': image 'junk.elf' refused: shorter than an ELF header"
+check "and the error itself" "$out" "both.system:3:14: no component 'nobody' declared before this channel"
+out=$("$check_tool" "$work/both.system" 2>&1)
+check "problems without images say the images went unchecked" "$out" "both.system: images not checked: none given"
+
 out=$("$check_tool" 2>&1)
 status=$?
 check "usage" "$out" "usage: kaal-check [-q] FILE.system [IMAGE...]"
 check "exit status 2 for usage" "status $status" "status 2"
+out=$("$check_tool" --help 2>&1)
+status=$?
+check "--help says how" "$out" "usage: kaal-check [-q] FILE.system [IMAGE...]"
+check "exit status 0 for --help" "status $status" "status 0"
+printf 'component a { image probe.elf }\ncomponent b { image probe.elf }\nchannel a -> b\n' >"$work/one.system"
+check "one channel is one channel" "$("$check_tool" "$work/one.system" 2>&1)" "one.system: ok: 2 components, 1 channel ("
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
