@@ -38,6 +38,11 @@ elseif(KAAL_PLATFORM STREQUAL "sel4")
   include(${_kaal_lib}/sel4-prefix.cmake)
   set(SEL4_PREFIX "${KAAL_SDK_SEL4_PREFIX}" CACHE PATH "the seL4 install prefix (docs/sel4.md)")
   file(SHA256 ${_kaal_lib}/gen_config.h want)
+  if(NOT EXISTS ${SEL4_PREFIX}/libsel4/include/kernel/gen_config.h)
+    message(FATAL_ERROR "kaal: SEL4_PREFIX=${SEL4_PREFIX} is not a seL4 install prefix (no "
+                        "libsel4/include/kernel/gen_config.h there): give the prefix this SDK was built for "
+                        "(${KAAL_SDK_SEL4_PREFIX}), or leave SEL4_PREFIX out to use it")
+  endif()
   file(SHA256 ${SEL4_PREFIX}/libsel4/include/kernel/gen_config.h have)
   if(NOT want STREQUAL have)
     message(FATAL_ERROR "kaal: SEL4_PREFIX=${SEL4_PREFIX} is configured unlike the kernel this SDK was built "
