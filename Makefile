@@ -86,6 +86,7 @@ qemu-test: qemu-build build
 	tests/conformance/differential.sh $(SEL4_BUILD)/conformance-sim.out $(SEL4_BUILD)/conformance-sel4.out
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
 	tests/system/large.sh 1000 $(BUILD) $(SEL4_BUILD)/large $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
+	tests/system/kv.sh $(BUILD) $(SEL4_BUILD)/kv $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 	tests/system/sdk.sh $(BUILD) $(SEL4_BUILD)/sdk-test $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 endif
 

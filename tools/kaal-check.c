@@ -45,6 +45,13 @@ static void collect(void *ctx, const manifest_error_t *e)
 
 static manifest_diag_t diag = {.report = collect};
 
+/* Warnings say what is likely wrong but allowed: on stderr, and not problems (the status stays 0). */
+static void warn(void *ctx, const manifest_error_t *e)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", e->message);
+}
+
 #define PROBLEM(at, ...)                                                                                  \
     do {                                                                                                  \
         manifest_error_t e_ = {.line = (at).line ? (at).line : 1, .col = (at).col ? (at).col : 1};       \
@@ -184,6 +191,14 @@ static void check_channel(const manifest_t *m, unsigned k)
     component_t *from = &comps[mc->from], *to = &comps[mc->to];
     manifest_pos_t at = {mc->line, mc->col};
     const char *fname = m->components[mc->from].name, *tname = m->components[mc->to].name;
+    if (mc->kind == CONNECTION_CALL) {
+        if (from->state == COMPONENT_BUILT && to->state == COMPONENT_BUILT &&
+            (call_create(&chans[k], (kaal_endpoint_t)mc->endpoint) != KAAL_OK ||
+             channel_connect(&br, &chans[k], from, to) != KAAL_OK)) {
+            PROBLEM(at, "call %s -> %s cannot be made", fname, tname);
+        }
+        return;
+    }
     if (mc->size > KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) {
         PROBLEM(at, "channel %s -> %s: %lu MiB is more than a channel holds (%lu MiB)", fname, tname,
                 (unsigned long)(mc->size >> 20), (unsigned long)((KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) >> 20));
@@ -263,6 +278,8 @@ int main(int argc, char **argv)
             return 2;
         }
         manifest_check_devices_diag(&m, bi, file, &diag);
+        manifest_diag_t warnings = {.report = warn};
+        manifest_warn(&m, file, &warnings);
         comps = calloc(m.ncomponents, sizeof(*comps));
         chans = calloc(m.nchannels ? m.nchannels : 1, sizeof(*chans));
         for (unsigned i = 0; i < m.ncomponents; i++) {
@@ -281,8 +298,13 @@ int main(int argc, char **argv)
         printf("%s: and %u problems more\n", file, dropped);
     }
     if (nproblems == 0 && !quiet) {
-        printf("%s: ok: %u component%s, %u channel%s%s\n", file, m.ncomponents, m.ncomponents == 1 ? "" : "s",
-               m.nchannels, m.nchannels == 1 ? "" : "s", nimages ? "" : " (images not checked: none given)");
+        unsigned calls = manifest_count(&m, CONNECTION_CALL), nchan = m.nchannels - calls;
+        printf("%s: ok: %u component%s, %u channel%s", file, m.ncomponents, m.ncomponents == 1 ? "" : "s", nchan,
+               nchan == 1 ? "" : "s");
+        if (calls) {
+            printf(", %u call%s", calls, calls == 1 ? "" : "s");
+        }
+        printf("%s\n", nimages ? "" : " (images not checked: none given)");
     } else if (nproblems && !nimages) {
         fprintf(stderr, "%s: images not checked: none given\n", file);
     }

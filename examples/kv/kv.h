@@ -1,15 +1,9 @@
-/* The store's protocol: fixed-size records over two channels, a request each way and its reply back. */
+/* The store's protocol, over protected calls: the label says what (KV_PUT with MR0 key and MR1
+ * value, KV_GET with MR0 key, KV_DONE when a client has no more), the reply's label says how it
+ * went and its MR0 holds the value. */
 #pragma once
 
 #include <stdint.h>
 
-enum { KV_PUT = 1, KV_GET = 2 };
+enum { KV_PUT = 1, KV_GET = 2, KV_DONE = 3 };
 enum { KV_OK = 0, KV_NOT_FOUND = 1, KV_FULL = 2, KV_BAD_REQUEST = 3 };
-
-typedef struct kv_request {
-    uint64_t op, key, value;
-} kv_request_t;
-
-typedef struct kv_reply {
-    uint64_t status, value;
-} kv_reply_t;

@@ -1,4 +1,6 @@
-/* The store: answers each request from its client in order; it serves for as long as the system runs. */
+/* The store: answers the calls of every client (one endpoint for all of them) from the event
+ * loop; it serves for as long as the system runs. */
+#include <kaal/rt.h>
 #include <kaal/runtime.h>
 #include "kv.h"
 
@@ -9,57 +11,78 @@ static struct {
     int used;
 } table[SLOTS];
 
-static kv_reply_t put(uint64_t key, uint64_t value)
+static seL4_Word put(uint64_t key, uint64_t value)
 {
     int free = -1;
     for (int i = 0; i < SLOTS; i++) {
         if (table[i].used && table[i].key == key) {
             table[i].value = value;
-            return (kv_reply_t){KV_OK, value};
+            return KV_OK;
         }
         if (!table[i].used && free < 0) {
             free = i;
         }
     }
     if (free < 0) {
-        return (kv_reply_t){KV_FULL, 0};
+        return KV_FULL;
     }
     table[free].used = 1;
     table[free].key = key;
     table[free].value = value;
-    return (kv_reply_t){KV_OK, value};
+    return KV_OK;
 }
 
-static kv_reply_t get(uint64_t key)
+static seL4_Word get(uint64_t key, seL4_Word *value)
 {
     for (int i = 0; i < SLOTS; i++) {
         if (table[i].used && table[i].key == key) {
-            return (kv_reply_t){KV_OK, table[i].value};
+            *value = table[i].value;
+            return KV_OK;
         }
     }
-    return (kv_reply_t){KV_NOT_FOUND, 0};
+    return KV_NOT_FOUND;
+}
+
+static unsigned long served, errors;
+static unsigned done, clients;
+static int flaky; /* named "...-flaky": it faults at its 20th call in its first run */
+
+/* One call (the event loop's protected handler): its label says what, MR0 and MR1 hold the key
+ * and value; the reply's label says how it went, its MR0 the value. */
+static seL4_MessageInfo_t serve(const kaal_channel_grant_t *caller, seL4_MessageInfo_t call)
+{
+    seL4_Word op = seL4_MessageInfo_get_label(call), n = seL4_MessageInfo_get_length(call), value = 0, status;
+    if (op == KV_PUT && n == 2) {
+        status = put(seL4_GetMR(0), seL4_GetMR(1));
+    } else if (op == KV_GET && n == 1) {
+        status = get(seL4_GetMR(0), &value);
+    } else if (op == KV_DONE && n == 0) {
+        status = KV_OK;
+        if (++done == clients) { /* every client has had its say (a restarted one, once restarted) */
+            kaal_printf("kv: %lu calls served, %lu errors\n", served + 1, errors);
+        }
+    } else {
+        status = KV_BAD_REQUEST;
+    }
+    (void)caller; /* who called: caller->peer names the client */
+    served++;
+    if (flaky && served == 20) {
+        kaal_printf("%s: %lu calls in, faulting on purpose\n", kaal_self()->name, served);
+        *(volatile int *)0xdead0000 = 1;
+    }
+    errors += status == KV_BAD_REQUEST || status == KV_FULL;
+    seL4_SetMR(0, value);
+    return seL4_MessageInfo_new(status, 0, 0, 1);
 }
 
 int component_main(const kaal_info_t *info)
 {
     kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
-    const kaal_channel_grant_t *requests = kaal_channel("kvclient", KAAL_CHANNEL_READER);
-    const kaal_channel_grant_t *replies = kaal_channel("kvclient", KAAL_CHANNEL_WRITER);
-    if (!requests || !replies) {
-        kaal_printf("%s: no channels to the client\n", info->name);
-        return 1;
+    for (uint32_t i = 0; i < info->nchannels; i++) {
+        clients += info->channels[i].role == KAAL_CALL_SERVER;
     }
-    kaal_printf("%s: serving %u slots\n", info->name, SLOTS);
-    for (unsigned long served = 0;;) {
-        kv_request_t r;
-        while (kaal_channel_recv(requests, &r, sizeof(r))) {
-            kv_reply_t a = r.op == KV_PUT ? put(r.key, r.value) : r.op == KV_GET ? get(r.key)
-                                                                                 : (kv_reply_t){KV_BAD_REQUEST, 0};
-            kaal_channel_send(replies, &a, sizeof(a));
-            served++;
-        }
-        if (kaal_channel_sleep_ok(requests)) {
-            kaal_wait(); /* until the client signals a request */
-        }
-    }
+    size_t len = rt_strlen(info->name);
+    flaky = len > 6 && rt_strcmp(info->name + len - 6, "-flaky") == 0 && info->generation == 0;
+    kaal_printf("%s: serving %u slots to %u clients\n", info->name, SLOTS, clients);
+    return kaal_run(&(kaal_handlers_t){.protected = serve});
 }

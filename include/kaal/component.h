@@ -54,7 +54,7 @@ enum kaal_cap {
 #define KAAL_IMAGE_LIMIT KAAL_INFO_VADDR
 
 #define KAAL_INFO_MAGIC 0x6f666e696c61616bull /* "kaalinfo" */
-#define KAAL_INFO_VERSION 5u
+#define KAAL_INFO_VERSION 6u
 #define KAAL_NAME_MAX 32
 #define KAAL_MAX_IOPORTS 4 /* grants of each kind the information page lists (the description may give more) */
 #define KAAL_MAX_IRQS 4
@@ -66,7 +66,13 @@ enum kaal_cap {
 #define KAAL_MMIO_VADDR 0x20000000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END), 64 GiB */
 #define KAAL_MMIO_END 0x21000000000ul
 
-typedef enum { KAAL_CHANNEL_WRITER = 1, KAAL_CHANNEL_READER = 2 } kaal_channel_role_t;
+/* A component's end of a connection: a channel's writer or reader, or a call's client or server. */
+typedef enum {
+    KAAL_CHANNEL_WRITER = 1,
+    KAAL_CHANNEL_READER = 2,
+    KAAL_CALL_CLIENT = 3,
+    KAAL_CALL_SERVER = 4,
+} kaal_channel_role_t;
 /* What a channel's endpoint carries from writer to reader: nothing (no endpoint), words, or words and a cap. */
 typedef enum { KAAL_ENDPOINT_NONE = 0, KAAL_ENDPOINT_SEND = 1, KAAL_ENDPOINT_GRANT = 2 } kaal_endpoint_t;
 
@@ -89,14 +95,23 @@ typedef struct kaal_mmio_grant {
  * are 0, and the runtime writes there the slots the broker filled. The table
  * is the component's own memory (read-write), at KAAL_CHANNELS_VADDR.
  */
+/*
+ * One of its connections, in its table of them (kaal_info_t.channels). A
+ * channel: a shared ring and a signal each way. A call (role CALL_CLIENT or
+ * CALL_SERVER): the client's `signal` is its cap to the server's inbox, badged
+ * KAAL_BADGE_MESSAGE | KAAL_BADGE_CALL | the server's index of the call, with
+ * which it seL4_Calls; `endpoint` is KAAL_ENDPOINT_GRANT if caps may go with
+ * a call. A server needs nothing opened: calls arrive on KAAL_CAP_INBOX.
+ */
 typedef struct kaal_channel_grant {
-    seL4_Word vaddr, size; /* where the shared ring (a kaal_ring_t) appears once open */
-    seL4_Word signal;      /* cap that signals the peer (its notification, badged with the peer's bit) */
+    seL4_Word vaddr, size; /* where the shared ring (a kaal_ring_t) appears once open; 0 for a call */
+    seL4_Word signal;      /* cap that signals the peer (its notification, badged with the peer's bit); a call's cap */
     seL4_Word inbox;       /* writer: cap to the reader's KAAL_CAP_INBOX, badged KAAL_BADGE_MESSAGE | 1 << its bit */
-    seL4_Word bit;         /* the badge bit the peer's signals set in KAAL_CAP_NTFN */
+    seL4_Word bit;         /* the badge bit the peer's signals set in KAAL_CAP_NTFN (none for a call) */
     uint32_t role;         /* kaal_channel_role_t: this component's end */
     uint32_t endpoint;     /* kaal_endpoint_t */
     char peer[KAAL_NAME_MAX];
+    seL4_Word calling;     /* a call's client: 1 while its call is in flight (the broker reads it if the server goes) */
 } kaal_channel_grant_t;
 
 typedef struct kaal_info {
@@ -143,5 +158,14 @@ enum kaal_rpc_label {
     KAAL_RPC_LABELS
 };
 
-/* Badges on the broker's endpoint: the component's id, and a bit that marks its fault endpoint. */
+/* Badges on the broker's endpoint: the component's id, and a bit that marks its fault endpoint,
+ * or one that marks a call whose server is gone (with the client's index of the call above it). */
 #define KAAL_BADGE_FAULT (1ul << 32)
+#define KAAL_BADGE_GONE (1ul << 33)
+#define KAAL_BADGE_GONE_SHIFT 34
+
+/* With KAAL_BADGE_MESSAGE, on a server's inbox: a call, the server's index of it in the low 32 bits. */
+#define KAAL_BADGE_CALL (1ul << 62)
+/* Reply labels with this bit are kaal's, not the server's: the rest is a kaal_err_t (KAAL_E_PEER_GONE).
+ * A server's own labels stay below it. */
+#define KAAL_LABEL_KAAL (1ul << 51)

@@ -26,6 +26,7 @@ typedef enum kaal_err {
     KAAL_E_SLOT,           /* the named slot is outside the component's free slots, or not empty */
     KAAL_E_BUSY,           /* it is held already (by this component or another) */
     KAAL_E_NOT_HELD,       /* releasing something the component does not hold */
+    KAAL_E_PEER_GONE,      /* the other end of a call is not there (exited, stopped, or restarted mid-call) */
     KAAL_E_COUNT
 } kaal_err_t;
 

@@ -75,11 +75,15 @@ typedef struct manifest_component {
     unsigned line, col; /* the 'component' keyword */
 } manifest_component_t;
 
+/* A connection: a channel (a ring from `from` to `to`) or a call (`from` calls `to`). */
+typedef enum { CONNECTION_CHANNEL, CONNECTION_CALL } connection_kind_t;
+
 typedef struct manifest_channel {
-    unsigned from, to;  /* component indices, never equal */
-    seL4_Word size;     /* bytes, whole 4K pages */
-    endpoint_kind_t endpoint;
-    unsigned line, col; /* the 'channel' keyword */
+    connection_kind_t kind;
+    unsigned from, to;  /* component indices, never equal: writer and reader, or client and server */
+    seL4_Word size;     /* bytes, whole 4K pages (0 for a call) */
+    endpoint_kind_t endpoint; /* a call's: SEND, or GRANT if caps may go with it (`grant yes`) */
+    unsigned line, col; /* the 'channel' or 'call' keyword */
 } manifest_channel_t;
 
 typedef struct manifest {
@@ -122,6 +126,11 @@ kaal_err_t manifest_parse(const char *text, size_t len, const char *file, kaal_a
  * read), for a checker to look further: never a system to start. manifest_free it all the same. */
 kaal_err_t manifest_parse_diag(const char *text, size_t len, const char *file, kaal_allocator_t mem, manifest_t *out,
                                manifest_diag_t *d);
+/* What is allowed but likely wrong, through d as "file:line:col: warning: ..." (not errors: the
+ * system may start): a call whose client has a higher priority than its server. The count. */
+unsigned manifest_warn(const manifest_t *m, const char *file, manifest_diag_t *d);
+/* How many of its connections (m->channels) are of that kind. */
+unsigned manifest_count(const manifest_t *m, connection_kind_t kind);
 /* Gives back a parsed manifest's tables and zeroes it (a zeroed one is fine too). */
 void manifest_free(manifest_t *m);
 

@@ -47,12 +47,50 @@ const kaal_channel_grant_t *kaal_channel_at(uint32_t i);
 /* Gives an open channel back: the ring is unmapped and its caps revoked (and any copy made of them). */
 kaal_err_t kaal_channel_close(const kaal_channel_grant_t *ch);
 
-/* A message over a channel's endpoint, as kaal_take() hands it over. */
+/* A message over a channel's endpoint, or a call, as kaal_take() hands it over. */
 typedef struct kaal_message {
-    const kaal_channel_grant_t *from; /* the reader's entry in kaal_info_t.channels */
-    seL4_Word word;
-    seL4_CPtr cap; /* the cap it carried, now in a slot of ours; 0 if none */
+    const kaal_channel_grant_t *from; /* our entry in kaal_info_t.channels: a reader's, or a call's server's */
+    seL4_Word word;                   /* MR0 (the rest of a call's are where seL4_GetMR finds them) */
+    seL4_CPtr cap;                    /* the cap it carried, now in a slot of ours; 0 if none */
+    seL4_MessageInfo_t info;          /* as received: a call's label and length */
 } kaal_message_t;
+
+/*
+ * Protected calls (`call CLIENT -> SERVER` in the description). The client
+ * finds the call with kaal_channel(server, KAAL_CALL_CLIENT), sets the
+ * message registers (and, with `grant yes`, a cap with seL4_SetCap) and
+ * calls: *msg goes out, the reply comes back in it. KAAL_E_PEER_GONE if the
+ * server is not there (exited, stopped, being restarted) or went while the
+ * call was in flight; KAAL_E_INVAL if it is not a call of ours or carries a
+ * cap it may not.
+ */
+kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg);
+/*
+ * The event loop, for a component that would rather be told than wait:
+ * kaal_run calls init, then, for ever, the handler for each thing that
+ * arrives. notified: a channel with news (a reader with data, a writer whose
+ * reader made room), once for each open channel on a badge bit that was
+ * set; a reader whose ring still holds data when the loop would sleep is
+ * notified again. signal: the bits no open channel has (IRQs, the
+ * component's own). protected: a call; its return is the reply (its message
+ * registers set), sent as the loop waits again, in one seL4_ReplyRecv.
+ * message: a message over a channel's endpoint. Any handler may be NULL. A
+ * handler may call kaal_exit(). kaal_run returns (-1) only if it has no
+ * handlers or no information page.
+ */
+typedef struct kaal_handlers {
+    void (*init)(void);
+    void (*notified)(const kaal_channel_grant_t *ch);
+    void (*signal)(seL4_Word bits);
+    seL4_MessageInfo_t (*protected)(const kaal_channel_grant_t *caller, seL4_MessageInfo_t call);
+    void (*message)(const kaal_message_t *m);
+} kaal_handlers_t;
+int kaal_run(const kaal_handlers_t *h);
+
+/* Server: answers the call kaal_take() gave (m.from->role == KAAL_CALL_SERVER), with its
+ * message registers set; before it waits again, or the caller waits for good. Labels with
+ * KAAL_LABEL_KAAL are kaal's own: KAAL_E_INVAL. */
+kaal_err_t kaal_reply(seL4_MessageInfo_t reply);
 
 /* Writer: sends a word, and a cap we hold (0: none), to the reader's inbox. It
  * waits until the reader takes it in. KAAL_E_DENIED if the channel has no

@@ -62,6 +62,8 @@ typedef struct component {
     struct channel **channels; /* info.nchannels of them, by index in info.channels */
     kaal_channel_grant_t *chan_table; /* what its table of channels will say (its frames are among frames[]) */
     unsigned chan_room;    /* entries those two tables hold */
+    unsigned tables_frame; /* once started: frames[] index of the first page of its table of channels */
+    seL4_CPtr ep;          /* the broker's endpoint its RPC and fault caps are badged copies of */
     grant_t *grants;   /* grants_room entries; what == 0: free */
     unsigned grants_room;
     vspace_t vs;
@@ -90,6 +92,9 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
                        const void *image, size_t image_size, seL4_CPtr ep, spawn_problem_t *why);
 /* Writes the information page, maps it, and starts the thread at the image's entry. */
 kaal_err_t spawn_start(broker_t *b, component_t *c);
+/* Entry `index` of a running component's table of channels, as the component has it now (its
+ * own memory: what it wrote there is its word, not the broker's). */
+kaal_err_t spawn_read_channel(broker_t *b, component_t *c, seL4_Word index, kaal_channel_grant_t *out);
 /* Reclaims everything the component holds (it stops running first). */
 void spawn_destroy(broker_t *b, component_t *c);
 
@@ -147,6 +152,8 @@ typedef struct channel_side {
 } channel_side_t;
 
 typedef struct channel {
+    connection_kind_t kind; /* a channel, or a call (side[0] the client, side[1] the server) */
+    int gone_pending;       /* a call: the server went mid-call; the client's next call is told so */
     seL4_Word size;
     kaal_endpoint_t endpoint;
     kaal_obj_t *frames; /* nframes of them, in runs, the table in the broker's heap */
@@ -154,6 +161,18 @@ typedef struct channel {
     channel_side_t side[2]; /* [0] writes, [1] reads */
 } channel_t;
 
+/* A call from side[0] to side[1] (channel_connect joins them): caps may go with it if `endpoint`
+ * is KAAL_ENDPOINT_GRANT (KAAL_ENDPOINT_SEND: words only). Nothing is allocated. */
+kaal_err_t call_create(channel_t *ch, kaal_endpoint_t endpoint);
+/* Mints a call's client cap into slot `slot` of the client's CNode: to the server's inbox, or,
+ * while the server is gone, to the broker's endpoint (badged KAAL_BADGE_GONE), which answers. */
+kaal_err_t channel_mint_call(broker_t *b, channel_t *ch, seL4_Word slot);
+/* A call's server has just been taken apart: the client's cap now leads to the broker, and a
+ * client in the middle of a call is restarted into it (it is told KAAL_E_PEER_GONE). */
+void channel_call_server_gone(broker_t *b, channel_t *ch);
+/* The broker answered a client's call to a gone server: its cap leads to the server again if
+ * the server is back. */
+void channel_call_answered(broker_t *b, channel_t *ch);
 /* Allocates the ring's frames (zeroed by the kernel); `endpoint` says whether the writer may send the reader messages. */
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint);
 /* Whether a built component has room for one more channel of `size` bytes in its window of

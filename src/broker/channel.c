@@ -31,8 +31,16 @@ static kaal_err_t ring_frames(broker_t *b, channel_t *ch, seL4_Word large, seL4_
     return err;
 }
 
+kaal_err_t call_create(channel_t *ch, kaal_endpoint_t endpoint)
+{
+    *ch = (channel_t){.kind = CONNECTION_CALL, .endpoint = endpoint};
+    return endpoint == KAAL_ENDPOINT_SEND || endpoint == KAAL_ENDPOINT_GRANT ? KAAL_OK : KAAL_E_INVAL;
+}
+
 kaal_err_t channel_create(broker_t *b, channel_t *ch, seL4_Word size, kaal_endpoint_t endpoint)
 {
+    ch->kind = CONNECTION_CHANNEL;
+    ch->gone_pending = 0;
     ch->nframes = 0;
     ch->size = size;
     ch->endpoint = endpoint;
@@ -109,7 +117,8 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
 {
     channel_side_t *s = &ch->side[k];
     component_t *c = s->comp;
-    if (!channel_room(c, ch->size)) {
+    int call = ch->kind == CONNECTION_CALL;
+    if (!call && !channel_room(c, ch->size)) {
         return KAAL_E_LAYOUT;
     }
     kaal_allocator_t heap = heap_allocator(&b->heap);
@@ -119,20 +128,23 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
         return KAAL_E_NO_METADATA;
     }
     c->info.channels = c->chan_table;
-    s->bit = spawn_take_bit(c);
-    if (k == 1 && ch->endpoint != KAAL_ENDPOINT_NONE) {
+    s->bit = call ? 0 : spawn_take_bit(c); /* a call signals nothing */
+    if (k == 1 && ch->endpoint != KAAL_ENDPOINT_NONE) { /* a reader with messages, a call's server */
         kaal_err_t err = give_inbox(b, c);
         if (err != KAAL_OK) {
             return err;
         }
     }
     s->index = c->info.nchannels++;
-    s->vaddr = ring_vaddr(c, ch->size);
-    c->next_vaddr = s->vaddr + ch->size + PAGE; /* an unmapped page after each ring */
+    s->vaddr = call ? 0 : ring_vaddr(c, ch->size);
+    if (!call) {
+        c->next_vaddr = s->vaddr + ch->size + PAGE; /* an unmapped page after each ring */
+    }
     c->channels[s->index] = ch;
     kaal_channel_grant_t *g = &c->info.channels[s->index];
-    *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .bit = s->bit,
-                                .role = k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER,
+    uint32_t role = call ? (k == 0 ? KAAL_CALL_CLIENT : KAAL_CALL_SERVER)
+                         : (k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER);
+    *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .bit = s->bit, .role = role,
                                 .endpoint = ch->endpoint};
     rt_strlcpy(g->peer, ch->side[1 - k].comp->desc->name, sizeof(g->peer));
     return KAAL_OK;
@@ -167,6 +179,55 @@ kaal_err_t channel_mint_inbox(broker_t *b, channel_t *ch, seL4_Word slot)
                                           b->slots.depth, rights, KAAL_BADGE_MESSAGE | 1ul << ch->side[1].bit));
 }
 
+kaal_err_t channel_mint_call(broker_t *b, channel_t *ch, seL4_Word slot)
+{
+    component_t *client = ch->side[0].comp, *server = ch->side[1].comp;
+    seL4_CPtr to = client->ep;
+    seL4_Word badge = client->id | KAAL_BADGE_GONE | ch->side[0].index << KAAL_BADGE_GONE_SHIFT;
+    seL4_CapRights_t rights = seL4_CapRights_new(1, 0, 0, 1); /* Write and GrantReply: a call */
+    if (server->inbox.cap && !ch->gone_pending) {
+        to = server->inbox.cap;
+        badge = KAAL_BADGE_MESSAGE | KAAL_BADGE_CALL | ch->side[1].index;
+        rights = seL4_CapRights_new(1, ch->endpoint == KAAL_ENDPOINT_GRANT, 0, 1);
+    }
+    return kernel(client, seL4_CNode_Mint(client->cnode.cap, slot, client->info.cnode_bits, b->slots.root, to,
+                                          b->slots.depth, rights, badge));
+}
+
+/* The cap in the client's slot (a call it has open) made again: to the server, or to the broker. */
+static void remint_call(broker_t *b, channel_t *ch, const grant_t *g)
+{
+    component_t *client = ch->side[0].comp;
+    seL4_CNode_Delete(client->cnode.cap, g->slot, client->info.cnode_bits);
+    channel_mint_call(b, ch, g->slot);
+}
+
+void channel_call_server_gone(broker_t *b, channel_t *ch)
+{
+    component_t *client = ch->side[0].comp;
+    const grant_t *g = client->state == COMPONENT_RUNNING ? grant_find(client, KAAL_RPC_CHANNEL, ch->side[0].index) : 0;
+    if (!g) {
+        return; /* it has not opened the call: nothing leads to the server */
+    }
+    kaal_channel_grant_t entry;
+    ch->gone_pending = spawn_read_channel(b, client, ch->side[0].index, &entry) == KAAL_OK && entry.calling;
+    remint_call(b, ch, g);
+    if (ch->gone_pending) { /* blocked on a reply that will not come: it calls again, into the broker */
+        client->invocations++;
+        seL4_TCB_Resume(client->tcb.cap);
+    }
+}
+
+void channel_call_answered(broker_t *b, channel_t *ch)
+{
+    component_t *client = ch->side[0].comp;
+    const grant_t *g = grant_find(client, KAAL_RPC_CHANNEL, ch->side[0].index);
+    ch->gone_pending = 0;
+    if (g && ch->side[1].comp->inbox.cap) {
+        remint_call(b, ch, g);
+    }
+}
+
 /* The rebuilt side's old objects took with them every cap the other side
  * held to them (badged children of its old notification and inbox). */
 kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
@@ -178,6 +239,14 @@ kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
     kaal_err_t err = attach(b, ch, k);
     const channel_side_t *other = &ch->side[1 - k];
     const grant_t *g = err == KAAL_OK ? grant_find(other->comp, KAAL_RPC_CHANNEL, other->index) : 0;
+    if (ch->kind == CONNECTION_CALL) {
+        if (k == 0) {
+            ch->gone_pending = 0; /* a new client: nothing of the old one's call is left */
+        } else if (g && !ch->gone_pending) {
+            remint_call(b, ch, g); /* the server is back: the client's cap leads to it again */
+        }
+        return err;
+    }
     if (g) { /* the other side has it open */
         err = channel_mint_signal(b, ch, 1 - k, g->slot);
         if (err == KAAL_OK && g->inbox) {
@@ -189,6 +258,9 @@ kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
 
 void channel_wake_peer(broker_t *b, channel_t *ch, const component_t *gone)
 {
+    if (ch->kind == CONNECTION_CALL) {
+        return; /* calls have no signals */
+    }
     const channel_side_t *other = &ch->side[ch->side[0].comp == gone ? 1 : 0];
     seL4_CPtr signal;
     if (!other->comp->ntfn.cap || cspace_slot_alloc(&b->slots, &signal) != KAAL_OK) {

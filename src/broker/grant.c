@@ -392,10 +392,14 @@ kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word
         return KAAL_E_INVAL;
     }
     unsigned k = ch->side[0].comp == c && ch->side[0].index == index ? 0 : 1;
+    int call = ch->kind == CONNECTION_CALL;
+    if (call && k == 1) {
+        return KAAL_E_INVAL; /* a call's server has nothing to open: calls come to its inbox */
+    }
     if (grant_find(c, KAAL_RPC_CHANNEL, index)) {
         return KAAL_E_BUSY;
     }
-    if (inbox && (k != 0 || ch->endpoint == KAAL_ENDPOINT_NONE)) {
+    if (inbox && (k != 0 || ch->endpoint == KAAL_ENDPOINT_NONE || call)) {
         return KAAL_E_DENIED; /* only the writer of a channel with an endpoint has an inbox cap */
     }
     if (!slot_ok(c, slot) || (inbox && (!slot_ok(c, inbox) || inbox == slot))) {
@@ -406,11 +410,11 @@ kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word
         return KAAL_E_NO_METADATA;
     }
     *g = (grant_t){.what = KAAL_RPC_CHANNEL, .key = index, .end = index + 1, .vaddr = ch->side[k].vaddr};
-    kaal_err_t err = new_frames(b, g, ch->nframes);
-    if (err == KAAL_OK) {
+    kaal_err_t err = call ? KAAL_OK : new_frames(b, g, ch->nframes);
+    if (err == KAAL_OK && !call) {
         err = map_ring(b, c, ch, g);
     }
-    if (err == KAAL_OK && (err = channel_mint_signal(b, ch, k, slot)) == KAAL_OK) {
+    if (err == KAAL_OK && (err = call ? channel_mint_call(b, ch, slot) : channel_mint_signal(b, ch, k, slot)) == KAAL_OK) {
         g->slot = slot;
     }
     if (err == KAAL_OK && inbox && (err = channel_mint_inbox(b, ch, inbox)) == KAAL_OK) {
@@ -442,7 +446,9 @@ static void release(broker_t *b, component_t *c, grant_t *g)
         unmap_frames(b, c, g);
         break;
     case KAAL_RPC_CHANNEL:
-        unmap_frames(b, c, g);
+        if (g->vaddr) { /* a ring (a call has none) */
+            unmap_frames(b, c, g);
+        }
         take_back(c, g->slot);
         take_back(c, g->inbox);
         break;

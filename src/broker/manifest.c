@@ -435,6 +435,16 @@ static kaal_err_t key_endpoint(parser_t *ps, const token_t *key)
     return err;
 }
 
+/* A call's `grant yes|no`: whether capabilities may go with a call (and its reply). */
+static kaal_err_t key_grant(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    int yes = 0;
+    kaal_err_t err = value_either(ps, "no", "yes", &yes);
+    ps->ch->endpoint = yes ? ENDPOINT_GRANT : ENDPOINT_SEND;
+    return err;
+}
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const key_def_t component_keys[] = {
@@ -456,8 +466,13 @@ static const key_def_t channel_keys[] = {
     {"endpoint", key_endpoint, 1},
 };
 
+static const key_def_t call_keys[] = {
+    {"grant", key_grant, 1},
+};
 
-_Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS, "seen_at too small");
+
+_Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS && N(call_keys) <= MAX_KEYS,
+               "seen_at too small");
 
 static kaal_err_t parse_key(parser_t *ps, const key_def_t *keys, unsigned nkeys)
 {
@@ -609,6 +624,11 @@ static kaal_err_t parse_component(parser_t *ps, const token_t *decl)
     return end_of_line(ps);
 }
 
+static const char *connection_word(const manifest_channel_t *ch)
+{
+    return ch->kind == CONNECTION_CALL ? "call" : "channel";
+}
+
 static kaal_err_t channel_end(parser_t *ps, unsigned *index)
 {
     token_t t = ps->tok;
@@ -619,20 +639,26 @@ static kaal_err_t channel_end(parser_t *ps, unsigned *index)
     }
     int i = find_component(ps->m, name);
     if (i < 0) {
-        return FAIL_AT(ps, t, "no component '%s' declared before this channel", name);
+        return FAIL_AT(ps, t, "no component '%s' declared before this %s", name, connection_word(ps->ch));
     }
     *index = (unsigned)i;
     return KAAL_OK;
 }
 
-static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
+/* `channel FROM -> TO [{ keys }]` or `call CLIENT -> SERVER [{ keys }]`. */
+static kaal_err_t parse_connection(parser_t *ps, const token_t *decl, connection_kind_t kind)
 {
     manifest_t *m = ps->m;
+    const char *word = kind == CONNECTION_CALL ? "call" : "channel";
     if (!room(ps, (void **)&m->channels, &m->channels_room, m->nchannels + 1, sizeof(*m->channels))) {
-        return FAIL_AT(ps, *decl, "no memory for another channel");
+        return FAIL_AT(ps, *decl, "no memory for another %s", word);
     }
     manifest_channel_t *ch = ps->ch = &m->channels[m->nchannels];
-    *ch = (manifest_channel_t){.size = MANIFEST_DEFAULT_CHANNEL, .line = decl->line, .col = decl->col};
+    *ch = (manifest_channel_t){.kind = kind,
+                               .size = kind == CONNECTION_CALL ? 0 : MANIFEST_DEFAULT_CHANNEL,
+                               .endpoint = kind == CONNECTION_CALL ? ENDPOINT_SEND : ENDPOINT_NONE,
+                               .line = decl->line,
+                               .col = decl->col};
     kaal_err_t err = channel_end(ps, &ch->from);
     if (err != KAAL_OK) {
         return err;
@@ -647,12 +673,14 @@ static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
     }
     const char *from_name = m->components[ch->from].name;
     if (ch->to == ch->from) {
-        return FAIL_AT(ps, to, "channel from '%s' to itself", from_name);
+        return FAIL_AT(ps, to, "%s from '%s' to itself", word, from_name);
     }
     if (ps->tok.kind == TOK_LBRACE) {
         char what[96];
-        rt_snprintf(what, sizeof(what), "channel %s -> %s", from_name, m->components[ch->to].name);
-        if ((err = parse_block(ps, decl, what, channel_keys, N(channel_keys))) != KAAL_OK) {
+        rt_snprintf(what, sizeof(what), "%s %s -> %s", word, from_name, m->components[ch->to].name);
+        err = kind == CONNECTION_CALL ? parse_block(ps, decl, what, call_keys, N(call_keys))
+                                      : parse_block(ps, decl, what, channel_keys, N(channel_keys));
+        if (err != KAAL_OK) {
             return err;
         }
     }
@@ -660,6 +688,16 @@ static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
     m->components[ch->from].nchannel_ends++;
     m->components[ch->to].nchannel_ends++;
     return end_of_line(ps);
+}
+
+static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
+{
+    return parse_connection(ps, decl, CONNECTION_CHANNEL);
+}
+
+static kaal_err_t parse_call(parser_t *ps, const token_t *decl)
+{
+    return parse_connection(ps, decl, CONNECTION_CALL);
 }
 
 typedef kaal_err_t (*decl_fn)(parser_t *ps, const token_t *decl);
@@ -671,6 +709,7 @@ static const struct {
     {"system", parse_system},
     {"component", parse_component},
     {"channel", parse_channel},
+    {"call", parse_call},
 };
 
 static int is_declaration(const token_t *t)
@@ -692,7 +731,7 @@ static kaal_err_t parse_declaration(parser_t *ps)
             return declarations[i].fn(ps, &decl);
         }
     }
-    return unexpected(ps, "'system', 'component' or 'channel'");
+    return unexpected(ps, "'system', 'component', 'channel' or 'call'");
 }
 
 /* Every declaration; one with an error is reported and skipped, and the rest are checked
@@ -770,4 +809,13 @@ void manifest_free(manifest_t *m)
         give_back(&mem, m->channels, m->channels_room, sizeof(*m->channels));
     }
     rt_memset(m, 0, sizeof(*m));
+}
+
+unsigned manifest_count(const manifest_t *m, connection_kind_t kind)
+{
+    unsigned n = 0;
+    for (unsigned k = 0; k < m->nchannels; k++) {
+        n += m->channels[k].kind == kind;
+    }
+    return n;
 }

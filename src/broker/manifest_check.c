@@ -162,3 +162,19 @@ kaal_err_t manifest_check_devices(const manifest_t *m, const seL4_BootInfo *bi, 
     }
     return manifest_check_devices_diag(m, bi, file, &d);
 }
+
+unsigned manifest_warn(const manifest_t *m, const char *file, manifest_diag_t *d)
+{
+    unsigned before = d->count;
+    for (unsigned k = 0; k < m->nchannels; k++) {
+        const manifest_channel_t *ch = &m->channels[k];
+        const manifest_component_t *client = &m->components[ch->from], *server = &m->components[ch->to];
+        if (ch->kind == CONNECTION_CALL && client->priority > server->priority) {
+            manifest_fail(d, file, ch->line, ch->col,
+                          "warning: call %s -> %s: the client's priority %u is above the server's %u: its calls "
+                          "run at the server's, below it (priority inversion)",
+                          client->name, server->name, client->priority, server->priority);
+        }
+    }
+    return d->count - before;
+}

@@ -232,6 +232,45 @@ static kaal_err_t copy_in(broker_t *b, component_t *c, unsigned first, seL4_Word
     return KAAL_OK;
 }
 
+/* Reads len bytes at `offset` into the component's frames from frames[first] on, while they are
+ * mapped in its address space: through copies of their caps (a cap maps in one place only). */
+static kaal_err_t peek(broker_t *b, component_t *c, unsigned first, seL4_Word offset, void *buf, seL4_Word len)
+{
+    for (seL4_Word done = 0; done < len;) {
+        seL4_Word at = offset + done, in_page = at % PAGE, n = PAGE - in_page < len - done ? PAGE - in_page : len - done;
+        seL4_CPtr copy;
+        kaal_err_t err = cspace_slot_alloc(&b->slots, &copy);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        c->invocations++;
+        err = seL4_CNode_Copy(b->slots.root, copy, b->slots.depth, b->slots.root, c->frames[first + at / PAGE].cap,
+                              b->slots.depth, seL4_CanRead) == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
+        if (err == KAAL_OK) {
+            err = vspace_map(&b->vspace, copy, BROKER_WINDOW, seL4_PageBits, seL4_CanRead, ARCH_MAP_DEFAULT);
+            if (err == KAAL_OK) {
+                rt_memcpy((uint8_t *)buf + done, (const uint8_t *)BROKER_WINDOW + in_page, n);
+                vspace_unmap(&b->vspace, copy, BROKER_WINDOW, seL4_PageBits);
+            }
+            seL4_CNode_Delete(b->slots.root, copy, b->slots.depth);
+        }
+        cspace_slot_free(&b->slots, copy);
+        if (err != KAAL_OK) {
+            return err;
+        }
+        done += n;
+    }
+    return KAAL_OK;
+}
+
+kaal_err_t spawn_read_channel(broker_t *b, component_t *c, seL4_Word index, kaal_channel_grant_t *out)
+{
+    if (c->state != COMPONENT_RUNNING || index >= c->info.nchannels) {
+        return KAAL_E_INVAL;
+    }
+    return peek(b, c, c->tables_frame, index * sizeof(*out), out, sizeof(*out));
+}
+
 /* One segment: reserve its pages, fill fresh frames with its file bytes (the rest stays zero), map them. */
 static kaal_err_t load_segment(broker_t *b, component_t *c, const elf_image_t *img, const elf_segment_t *s)
 {
@@ -373,6 +412,7 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     c->id = id;
     c->generation = generation;
     c->info.cnode_bits = cnode_bits(desc);
+    c->ep = ep;
     why->step = "the broker's window";
     kaal_err_t err = spawn_prepare(b);
     if (err != KAAL_OK) {
@@ -415,7 +455,7 @@ static kaal_err_t write_tables(broker_t *b, component_t *c)
 {
     seL4_Word table = (seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t);
     seL4_Word n = page_up(slot_map_offset(c) + (1ul << c->info.cnode_bits) / 8) / PAGE;
-    unsigned first;
+    unsigned first = 0;
     kaal_err_t err = vspace_reserve(&c->vs, KAAL_CHANNELS_VADDR, n * PAGE);
     if (err == KAAL_OK) {
         err = new_frames(b, c, n, &first);
@@ -423,6 +463,7 @@ static kaal_err_t write_tables(broker_t *b, component_t *c)
     if (err == KAAL_OK && table) {
         err = copy_in(b, c, first, 0, c->chan_table, table);
     }
+    c->tables_frame = first;
     if (err == KAAL_OK) {
         err = map_frames(c, first, n, KAAL_CHANNELS_VADDR, seL4_ReadWrite, ARCH_MAP_DEFAULT);
     }

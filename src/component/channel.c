@@ -10,8 +10,8 @@
 static const kaal_channel_grant_t *open_channel(uint32_t i)
 {
     kaal_channel_grant_t *ch = &kaal_self()->channels[i];
-    if (ch->signal) {
-        return ch;
+    if (ch->signal || ch->role == KAAL_CALL_SERVER) {
+        return ch; /* open; or a call's server, which has nothing to open */
     }
     seL4_CPtr signal = kaal_slot_alloc(), inbox = 0;
     if (ch->role == KAAL_CHANNEL_WRITER && ch->endpoint != KAAL_ENDPOINT_NONE) {

@@ -16,7 +16,8 @@ void kaal_runtime_start(const kaal_info_t *info)
 {
     self = info;
     for (uint32_t i = 0; i < info->nchannels; i++) {
-        has_inbox |= info->channels[i].role == KAAL_CHANNEL_READER && info->channels[i].endpoint;
+        has_inbox |= (info->channels[i].role == KAAL_CHANNEL_READER && info->channels[i].endpoint) ||
+                     info->channels[i].role == KAAL_CALL_SERVER;
     }
     kaal_exit(component_main(info));
 }
@@ -33,18 +34,24 @@ void kaal_exit(int status)
 /* One seL4_Recv on the inbox waits for a message and for the notification
  * (bound to our thread). A message's badge has KAAL_BADGE_MESSAGE and the
  * bit of its channel; a signal's badge is the notification's word. */
-static seL4_Word wait_inbox(void)
+static seL4_Word wait_inbox(const seL4_MessageInfo_t *reply)
 {
     seL4_CPtr slot = kaal_slot_alloc();
     seL4_SetCapReceivePath(slot ? KAAL_CAP_CNODE : seL4_CapNull, slot, slot ? KAAL_SLOT_DEPTH : 0);
     seL4_Word badge;
-    seL4_MessageInfo_t info = seL4_Recv(KAAL_CAP_INBOX, &badge);
+    seL4_MessageInfo_t info = reply ? seL4_ReplyRecv(KAAL_CAP_INBOX, *reply, &badge) : seL4_Recv(KAAL_CAP_INBOX, &badge);
     if (!(badge & KAAL_BADGE_MESSAGE)) {
         kaal_slot_free(slot);
         return badge;
     }
-    pending = (kaal_message_t){.word = seL4_MessageInfo_get_length(info) > 0 ? seL4_GetMR(0) : 0};
-    for (uint32_t i = 0; i < self->nchannels; i++) {
+    pending = (kaal_message_t){.word = seL4_MessageInfo_get_length(info) > 0 ? seL4_GetMR(0) : 0, .info = info};
+    seL4_Word index = badge & 0xfffffffful;
+    if (badge & KAAL_BADGE_CALL) { /* the broker badged the caller's cap with our index of the call */
+        pending.from = index < self->nchannels && self->channels[index].role == KAAL_CALL_SERVER
+                           ? &self->channels[index]
+                           : 0;
+    }
+    for (uint32_t i = 0; !(badge & KAAL_BADGE_CALL) && i < self->nchannels; i++) {
         const kaal_channel_grant_t *ch = &self->channels[i];
         if (ch->role == KAAL_CHANNEL_READER && (badge & ~KAAL_BADGE_MESSAGE) == 1ul << ch->bit) {
             pending.from = ch;
@@ -59,16 +66,25 @@ static seL4_Word wait_inbox(void)
     return KAAL_BADGE_MESSAGE;
 }
 
-seL4_Word kaal_wait(void)
+seL4_Word kaal_runtime_wait(const seL4_MessageInfo_t *reply)
 {
     seL4_Word bits = deferred;
     deferred = 0;
-    if (bits == 0 && has_inbox && !has_pending) {
-        bits = wait_inbox();
+    if (reply && bits) { /* what arrived meanwhile comes first: answer alone */
+        seL4_Reply(*reply);
+    } else if (reply) { /* a call to answer: the answer and the wait are one system call */
+        bits = wait_inbox(reply);
+    } else if (bits == 0 && has_inbox && !has_pending) {
+        bits = wait_inbox(0);
     } else if (bits == 0) {
         seL4_Wait(KAAL_CAP_NTFN, &bits);
     }
     return bits;
+}
+
+seL4_Word kaal_wait(void)
+{
+    return kaal_runtime_wait(0);
 }
 
 int kaal_take(kaal_message_t *m)

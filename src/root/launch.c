@@ -71,21 +71,23 @@ static int connect_one(system_t *s, unsigned k)
 {
     const manifest_channel_t *mc = &s->m->channels[k];
     component_t *from = &s->comps[mc->from], *to = &s->comps[mc->to];
-    const component_t *full = !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : 0;
+    int call = mc->kind == CONNECTION_CALL;
+    const component_t *full = call ? 0 : !channel_room(from, mc->size) ? from : !channel_room(to, mc->size) ? to : 0;
     if (full) {
         rt_printf("kaal: channel %s -> %s (line %u): %s has no room for another channel (its rings take %lu MiB "
                   "at most)\n", from->desc->name, to->desc->name, mc->line, full->desc->name,
                   (unsigned long)((KAAL_CHANNEL_END - KAAL_CHANNEL_VADDR) >> 20));
         return 0;
     }
-    kaal_err_t err = channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
+    kaal_err_t err = call ? call_create(&s->chans[k], (kaal_endpoint_t)mc->endpoint)
+                          : channel_create(s->b, &s->chans[k], mc->size, (kaal_endpoint_t)mc->endpoint);
     if (err == KAAL_OK) {
         err = channel_connect(s->b, &s->chans[k], from, to);
     }
     s->connected[k] = 1; /* from here on, destroying it gives back whatever part was made */
     if (err != KAAL_OK) {
-        rt_printf("kaal: channel %s -> %s (line %u) failed: %s\n", from->desc->name, to->desc->name, mc->line,
-                  kaal_err_str(err));
+        rt_printf("kaal: %s %s -> %s (line %u) failed: %s\n", call ? "call" : "channel", from->desc->name,
+                  to->desc->name, mc->line, kaal_err_str(err));
         return 0;
     }
     return 1;
@@ -144,7 +146,12 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
     c->state = why;
     for (unsigned k = 0; k < s->m->nchannels; k++) { /* its peers may be waiting for it */
         const manifest_channel_t *mc = &s->m->channels[k];
-        if (s->connected[k] && (&s->comps[mc->from] == c || &s->comps[mc->to] == c)) {
+        if (!s->connected[k]) {
+            continue;
+        }
+        if (mc->kind == CONNECTION_CALL && &s->comps[mc->to] == c) {
+            channel_call_server_gone(s->b, &s->chans[k]);
+        } else if (&s->comps[mc->from] == c || &s->comps[mc->to] == c) {
             channel_wake_peer(s->b, &s->chans[k], c);
         }
     }
@@ -218,9 +225,19 @@ static int ended(const system_t *s)
 
 /* One message on the broker's endpoint; whether it is answered (a fault or
  * an exit is not: that thread is gone or rebuilt). */
+/* A client's call whose server is gone came here instead: it is told so. */
+static seL4_MessageInfo_t call_gone(system_t *s, component_t *c, seL4_Word index)
+{
+    channel_t *ch = index < c->info.nchannels ? c->channels[index] : 0;
+    if (ch && ch->kind == CONNECTION_CALL && ch->side[0].comp == c) {
+        channel_call_answered(s->b, ch);
+    }
+    return seL4_MessageInfo_new(KAAL_LABEL_KAAL | KAAL_E_PEER_GONE, 0, 0, 0);
+}
+
 static int handle(system_t *s, seL4_Word badge, seL4_MessageInfo_t info, seL4_MessageInfo_t *answer)
 {
-    seL4_Word id = badge & ~KAAL_BADGE_FAULT;
+    seL4_Word id = badge & 0xfffffffful;
     if (id == 0 || id > s->m->ncomponents || s->comps[id - 1].state != COMPONENT_RUNNING) {
         return 0; /* from a component that is gone */
     }
@@ -228,6 +245,10 @@ static int handle(system_t *s, seL4_Word badge, seL4_MessageInfo_t info, seL4_Me
     if (badge & KAAL_BADGE_FAULT) {
         on_fault(s, (unsigned)id - 1, info);
         return 0;
+    }
+    if (badge & KAAL_BADGE_GONE) {
+        *answer = call_gone(s, c, badge >> KAAL_BADGE_GONE_SHIFT);
+        return 1;
     }
     if (seL4_MessageInfo_get_label(info) == KAAL_RPC_EXIT && seL4_MessageInfo_get_length(info) == 1) {
         rt_printf("kaal: %s exited with status %ld\n", c->desc->name, (long)seL4_GetMR(0));

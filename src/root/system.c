@@ -63,6 +63,12 @@ static const char *system_file_name(const void *archive, size_t size)
     return system_file;
 }
 
+static void print_warning(void *ctx, const manifest_error_t *e)
+{
+    (void)ctx;
+    rt_printf("%s\n", e->message);
+}
+
 static void print_component(const manifest_component_t *c)
 {
     rt_printf("  %-8s %-12s prio %3u  stack %3lu KiB  memory %4lu KiB  fault %-7s", c->name, c->image, c->priority,
@@ -94,15 +100,24 @@ const manifest_t *root_load_system(broker_t *b, const void *archive, size_t size
         rt_printf("%s\nkaal: system refused; nothing started\n", err.message);
         return 0;
     }
-    rt_printf("System '%s' (%s): %u components, %u channels\n", m->name, name, m->ncomponents, m->nchannels);
+    manifest_diag_t warnings = {.report = print_warning};
+    manifest_warn(m, name, &warnings);
+    unsigned calls = manifest_count(m, CONNECTION_CALL);
+    rt_printf("System '%s' (%s): %u components, %u channels", m->name, name, m->ncomponents, m->nchannels - calls);
+    rt_printf(calls ? ", %u call%s\n" : "\n", calls, calls == 1 ? "" : "s");
     for (unsigned i = 0; i < m->ncomponents; i++) {
         print_component(&m->components[i]);
     }
     for (unsigned i = 0; i < m->nchannels; i++) {
         const manifest_channel_t *ch = &m->channels[i];
         static const char *const endpoint[] = {"", ", endpoint send", ", endpoint grant"};
-        rt_printf("  channel %s -> %s, %lu KiB%s\n", m->components[ch->from].name, m->components[ch->to].name,
-                  (unsigned long)(ch->size >> 10), endpoint[ch->endpoint]);
+        const char *from = m->components[ch->from].name, *to = m->components[ch->to].name;
+        if (ch->kind == CONNECTION_CALL) {
+            rt_printf("  call %s -> %s%s\n", from, to, ch->endpoint == ENDPOINT_GRANT ? ", grant" : "");
+        } else {
+            rt_printf("  channel %s -> %s, %lu KiB%s\n", from, to, (unsigned long)(ch->size >> 10),
+                      endpoint[ch->endpoint]);
+        }
     }
     return m;
 }

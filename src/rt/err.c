@@ -25,6 +25,7 @@ static const char *const names[KAAL_E_COUNT] = {
     [KAAL_E_SLOT] = "bad or occupied slot",
     [KAAL_E_BUSY] = "already held",
     [KAAL_E_NOT_HELD] = "not held",
+    [KAAL_E_PEER_GONE] = "the peer is gone",
 };
 
 const char *kaal_err_str(kaal_err_t err)

@@ -105,8 +105,13 @@ static void check_accepted(const manifest_t *m)
     for (unsigned k = 0; k < m->nchannels; k++) {
         const manifest_channel_t *ch = &m->channels[k];
         FUZZ_CHECK(ch->from < m->ncomponents && ch->to < m->ncomponents && ch->from != ch->to);
-        FUZZ_CHECK(ch->size && ch->size % PAGE == 0);
-        FUZZ_CHECK(ch->endpoint == ENDPOINT_NONE || ch->endpoint == ENDPOINT_SEND || ch->endpoint == ENDPOINT_GRANT);
+        if (ch->kind == CONNECTION_CALL) { /* no ring; words, or words and caps */
+            FUZZ_CHECK(ch->size == 0 && (ch->endpoint == ENDPOINT_SEND || ch->endpoint == ENDPOINT_GRANT));
+        } else {
+            FUZZ_CHECK(ch->kind == CONNECTION_CHANNEL && ch->size && ch->size % PAGE == 0);
+            FUZZ_CHECK(ch->endpoint == ENDPOINT_NONE || ch->endpoint == ENDPOINT_SEND ||
+                       ch->endpoint == ENDPOINT_GRANT);
+        }
     }
     check_exclusive(m);
 }

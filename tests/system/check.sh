@@ -74,6 +74,15 @@ check "and the error itself" "$out" "both.system:3:14: no component 'nobody' dec
 out=$("$check_tool" "$work/both.system" 2>&1)
 check "problems without images say the images went unchecked" "$out" "both.system: images not checked: none given"
 
+# A call whose client outranks its server: a warning, not a problem.
+printf 'component a { image probe.elf\n priority 200 }\ncomponent b { image probe.elf\n priority 100 }\ncall a -> b\n' \
+    >"$work/inversion.system"
+out=$("$check_tool" "$work/inversion.system" "$images/probe.elf" 2>&1)
+status=$?
+check "priority inversion is a warning" "$out" "inversion.system:5:1: warning: call a -> b: the client's priority 200 is above the server's 100"
+check "and no problem" "$out" "inversion.system: ok: 2 components, 0 channels, 1 call"
+check "exit status 0 with a warning" "status $status" "status 0"
+
 out=$("$check_tool" 2>&1)
 status=$?
 check "usage" "$out" "usage: kaal-check [-q] FILE.system [IMAGE...]"

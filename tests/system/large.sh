@@ -12,6 +12,7 @@ set -u
 n=$1 build=$(cd "$2" && pwd) work=$3 sel4_prefix=${4:-} sel4_build=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/demo_checks.sh"
+. "$here/boot.sh"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 system=$work/probes$n.system
@@ -20,24 +21,7 @@ system=$work/probes$n.system
 out=$("$build/kaal-check" "$system" "$build/components/probe.elf" "$build/components/serial.elf" 2>&1)
 check "kaal-check passes $n components" "$out" "probes$n.system: ok: $((n + 1)) components, $n channels"
 
-if [ -z "$sel4_prefix" ]; then
-    "$build/mkcpio" --system "$system" "$work/probes$n.cpio" "$build/components/probe.elf" \
-        "$build/components/serial.elf"
-    out=$(KAAL_BOOT_ARCHIVE="$work/probes$n.cpio" "$build/src/root/kaal-root-sim" 2>&1)
-    status=$?
-    where=sim
-else
-    dir=$sel4_build/large-$n
-    cmake -S "$here/../.." -B "$dir" -DKAAL_PLATFORM=sel4 -DSEL4_PREFIX="$sel4_prefix" -DKAAL_SYSTEM="$system" \
-        -DKAAL_CHECK="$build/kaal-check" >"$work/configure.log" 2>&1 &&
-        cmake --build "$dir" --target kaal-root >"$work/build.log" 2>&1
-    check "a root task with $n components builds for seL4" "status $?" "status 0"
-    out=$("$here/../../platform/sel4/qemu-run.sh" "$sel4_prefix" "$dir/src/root/kaal-root.elf" 2>&1)
-    status=$?
-    where=seL4
-    refute "the kernel logs no error" "$out" "seL4(CPU 0)"
-fi
-printf '%s\n' "$out" >"$work/probes$n-$where.log"
+boot_system "$system" "$build/components/probe.elf" "$build/components/serial.elf"
 check "the system starts whole on $where" "$out" "System 'probes$n' (probes$n.system): $((n + 1)) components, $n channels"
 check "the driver serves $n channels" "$out" "serving $n channels"
 for i in 1 $((n / 2)) "$n"; do

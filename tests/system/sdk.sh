@@ -29,10 +29,11 @@ check "examples/kv builds against the SDK" "status $status" "status 0"
 
 out=$("$work/kv/kv-sim" 2>&1)
 status=$?
-check "kv-sim boots its system" "$out" "System 'kv' (kv.system): 3 components, 4 channels"
+check "kv-sim boots its system" "$out" "System 'kv' (kv.system): 4 components, 3 channels, 2 calls"
 check "the SDK's serial driver prints for it" "$out" "serial: 16550 driver on ports 0x3f8-0x3ff"
 check "the store serves" "$out" "kvstore: serving 64 slots"
 check "the client's answers are right" "$out" "kvclient: 64 puts and gets of 32, 64 answered right; a key never put: not found"
+check "the restarted client's too" "$out" "kvclient-flaky: 64 puts and gets of 32, 64 answered right; a key never put: not found"
 check "the run ends with its task" "$out" "kaal: every task has ended; the services finish and stop"
 check "everything comes back" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
 check "kv-sim exits with the run's status" "status $status" "status 0"
@@ -45,7 +46,7 @@ cp "$work/bad.system" "$work/bad/"
 out=$(cmake -S "$work/bad" -B "$work/bad-build" -DCMAKE_PREFIX_PATH="$work/sdk" 2>&1 && cmake --build "$work/bad-build" 2>&1)
 status=$?
 check "a bad system fails the build" "$([ "$status" -ne 0 ] && echo failed)" "failed"
-check "with its file:line:col" "$out" "bad.system:7:15: IO port range '0x3f8-0x10000' goes past 0xffff"
+check "with its file:line:col" "$out" "bad.system:9:15: IO port range '0x3f8-0x10000' goes past 0xffff"
 
 if [ -n "$sel4_prefix" ]; then
     out=$(cmake --install "$sel4_build" --prefix "$work/sdk" 2>&1)
@@ -58,7 +59,7 @@ if [ -n "$sel4_prefix" ]; then
     check "it makes kv.elf" "$(test -e "$work/kv-sel4/kv.elf" && echo present)" "present"
     out=$(cmake --build "$work/kv-sel4" --target kv-qemu 2>&1)
     status=$?
-    check "kv-qemu boots it on seL4" "$out" "System 'kv' (kv.system): 3 components, 4 channels"
+    check "kv-qemu boots it on seL4" "$out" "System 'kv' (kv.system): 4 components, 3 channels, 2 calls"
     check "the client's answers are right on seL4" "$out" "kvclient: 64 puts and gets of 32, 64 answered right; a key never put: not found"
     check "on seL4 everything comes back" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
     check "kv-qemu ends with the run's status" "status $status" "status 0"

@@ -309,7 +309,7 @@ static void text_need_not_end_in_nul(void **state)
     const char text[] = "component a { image a.elf }\nGARBAGE";
     assert_int_equal(parse_in(text, strlen(text) - 7, "t.system", &m, &err), KAAL_OK);
     assert_int_equal(parse_in(text, sizeof(text) - 1, "t.system", &m, &err), KAAL_E_MANIFEST);
-    assert_string_equal(err.message, "t.system:2:1: expected 'system', 'component' or 'channel', found 'GARBAGE'");
+    assert_string_equal(err.message, "t.system:2:1: expected 'system', 'component', 'channel' or 'call', found 'GARBAGE'");
 }
 
 static void mmio_in_device_memory(void **state)
@@ -325,9 +325,9 @@ static void mmio_in_device_memory(void **state)
 static void unknown_declaration(void **state)
 {
     (void)state;
-    expect_error("systems s\n", 1, 1, "expected 'system', 'component' or 'channel', found 'systems'");
-    expect_error(A "}\n}\n", 4, 1, "expected 'system', 'component' or 'channel', found '}'");
-    expect_error(A "}\n  image b.elf\n", 4, 3, "expected 'system', 'component' or 'channel', found 'image'");
+    expect_error("systems s\n", 1, 1, "expected 'system', 'component', 'channel' or 'call', found 'systems'");
+    expect_error(A "}\n}\n", 4, 1, "expected 'system', 'component', 'channel' or 'call', found '}'");
+    expect_error(A "}\n  image b.elf\n", 4, 3, "expected 'system', 'component', 'channel' or 'call', found 'image'");
 }
 
 static void missing_open_brace(void **state)
@@ -454,6 +454,27 @@ static void priority_out_of_range(void **state)
     (void)state;
     expect_error(A " priority 256\n}\n", 3, 11, "priority 256 is out of range (0 to 255)");
     expect_error(A " priority 0x100\n}\n", 3, 11, "priority 256 is out of range (0 to 255)");
+}
+
+/* `call CLIENT -> SERVER [{ grant yes|no }]`: a connection without a ring, in the same table. */
+static void calls(void **state)
+{
+    (void)state;
+    parses(A "}\n" B "}\ncall a -> b\ncall b->a { grant yes }\nchannel a -> b\n");
+    assert_int_equal(m.nchannels, 3);
+    assert_int_equal(manifest_count(&m, CONNECTION_CALL), 2);
+    assert_int_equal(m.channels[0].kind, CONNECTION_CALL);
+    assert_int_equal(m.channels[0].from, 0);
+    assert_int_equal(m.channels[0].to, 1);
+    assert_int_equal(m.channels[0].size, 0);
+    assert_int_equal(m.channels[0].endpoint, ENDPOINT_SEND);
+    assert_int_equal(m.channels[1].endpoint, ENDPOINT_GRANT);
+    assert_int_equal(m.channels[2].kind, CONNECTION_CHANNEL);
+    assert_int_equal(m.components[0].nchannel_ends, 3);
+    expect_error(A "}\ncall a -> a\n", 4, 11, "call from 'a' to itself");
+    expect_error(A "}\ncall a -> nobody\n", 4, 11, "no component 'nobody' declared before this call");
+    expect_error(A "}\n" B "}\ncall a -> b { size 4K }\n", 7, 15, "unknown key 'size'");
+    expect_error(A "}\n" B "}\ncall a -> b { grant maybe }\n", 7, 21, "expected 'no' or 'yes', found 'maybe'");
 }
 
 static void slots_in_range(void **state)
@@ -643,7 +664,7 @@ static void every_error_is_found(void **state)
     assert_string_equal(reported[0], "t.system:3:10: IO port range '0x3f8-0x10000' goes past 0xffff");
     assert_string_equal(reported[1], "t.system:4:11: priority 999 is out of range (0 to 255)");
     assert_string_equal(reported[2], "t.system:6:14: no component 'nobody' declared before this channel");
-    assert_string_equal(reported[3], "t.system:9:1: expected 'system', 'component' or 'channel', found 'bogus'");
+    assert_string_equal(reported[3], "t.system:9:1: expected 'system', 'component', 'channel' or 'call', found 'bogus'");
     assert_string_equal(reported[4], "t.system:11:9: size '5' is not a non-zero multiple of 4K");
     assert_string_equal(first.message, reported[0]);
     assert_int_equal(m.ncomponents, 2); /* what parsed, for a checker */
@@ -874,6 +895,7 @@ int main(void)
         cmocka_unit_test(system_given_twice),
         cmocka_unit_test(priority_out_of_range),
         cmocka_unit_test(slots_in_range),
+        cmocka_unit_test(calls),
         cmocka_unit_test(not_numbers),
         cmocka_unit_test(numbers_too_large),
         cmocka_unit_test(sizes_overflow),

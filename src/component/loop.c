@@ -1,0 +1,78 @@
+/*
+ * The event loop: the runtime waits, and calls the component's handlers for
+ * what arrived (kaal_run, include/kaal/runtime.h). A call's reply and the
+ * wait for the next event are one system call (seL4_ReplyRecv). Before it
+ * sleeps it does the channels' half of the sleep protocol: a reader with
+ * data still in its ring is told again instead of sleeping.
+ */
+#include <kaal/runtime.h>
+
+seL4_Word kaal_runtime_wait(const seL4_MessageInfo_t *reply);
+
+static const kaal_handlers_t *handlers;
+
+/* Readers with unread data: notified again rather than left asleep. 1 if any was. */
+static int drain_readers(const kaal_info_t *self)
+{
+    int any = 0;
+    for (uint32_t i = 0; handlers->notified && i < self->nchannels; i++) {
+        const kaal_channel_grant_t *ch = &self->channels[i];
+        if (ch->role == KAAL_CHANNEL_READER && ch->signal && !kaal_channel_sleep_ok(ch)) {
+            handlers->notified(ch);
+            any = 1;
+        }
+    }
+    return any;
+}
+
+/* Bits of the notification: each open channel on a bit that is set, then what is left (IRQs,
+ * the component's own bits). */
+static void dispatch_bits(const kaal_info_t *self, seL4_Word bits)
+{
+    seL4_Word channel_bits = 0;
+    for (uint32_t i = 0; i < self->nchannels; i++) {
+        const kaal_channel_grant_t *ch = &self->channels[i];
+        int on = ch->signal && (ch->role == KAAL_CHANNEL_READER || ch->role == KAAL_CHANNEL_WRITER) &&
+                 (bits >> ch->bit) & 1;
+        if (on && handlers->notified) {
+            handlers->notified(ch);
+        }
+        channel_bits |= on ? 1ul << ch->bit : 0;
+    }
+    if ((bits & ~channel_bits) && handlers->signal) {
+        handlers->signal(bits & ~channel_bits);
+    }
+}
+
+int kaal_run(const kaal_handlers_t *h)
+{
+    const kaal_info_t *self = kaal_self();
+    if (!h || !self) {
+        return -1;
+    }
+    handlers = h;
+    if (h->init) {
+        h->init();
+    }
+    seL4_MessageInfo_t answer;
+    int answering = 0;
+    for (;;) {
+        if (!answering && drain_readers(self)) {
+            continue;
+        }
+        seL4_Word bits = kaal_runtime_wait(answering ? &answer : 0);
+        answering = 0;
+        kaal_message_t m;
+        if (bits != KAAL_BADGE_MESSAGE) {
+            dispatch_bits(self, bits);
+        } else if (kaal_take(&m) && m.from && m.from->role == KAAL_CALL_SERVER) {
+            answer = h->protected ? h->protected(m.from, m.info) : seL4_MessageInfo_new(0, 0, 0, 0);
+            if (seL4_MessageInfo_get_label(answer) & KAAL_LABEL_KAAL) {
+                answer = seL4_MessageInfo_new(0, 0, 0, 0); /* kaal's labels are not the server's to give */
+            }
+            answering = 1;
+        } else if (m.from && h->message) {
+            h->message(&m);
+        }
+    }
+}
