@@ -58,6 +58,7 @@ ifneq ($(SEL4_PREFIX),)
 	@$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/bench/kaal-bench-spawn.elf -icount shift=0 | grep '^{'
 	@$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/bench/kaal-bench-ipc.elf -icount shift=0 | grep '^{'
 	@$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/bench/kaal-bench-channel.elf -icount shift=0 | grep '^{'
+	@$(QEMU_RUN) $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/bench/kaal-bench-call.elf -icount shift=0 | grep '^{'
 endif
 
 qemu-build: build

@@ -9,6 +9,7 @@
 #include <kaal/rt.h>
 #include <kaal/spawn.h>
 #include "bench_channel.h"
+#include "bench_util.h"
 #include "channel_bench.h"
 
 static component_t ends[2];
@@ -58,9 +59,7 @@ static void report(seL4_Word size, seL4_Word raw, seL4_Word kaal, seL4_Word tsc_
               (unsigned long)kaal);
     rates("raw", size, raw, tsc_per_us);
     rates("kaal", size, kaal, tsc_per_us);
-    long permille = raw ? ((long)kaal - (long)raw) * 1000 / (long)raw : 0;
-    long mag = permille < 0 ? -permille : permille;
-    rt_printf(",\"kaal_overhead_percent\":%s%ld.%ld}\n", permille < 0 ? "-" : "", mag / 10, mag % 10);
+    bench_print_overhead(raw, kaal);
 }
 
 int channel_bench_run(broker_t *b, const void *image, size_t size, seL4_Word tsc_per_us, const char *platform)

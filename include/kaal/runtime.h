@@ -64,7 +64,29 @@ typedef struct kaal_message {
  * call was in flight; KAAL_E_INVAL if it is not a call of ours or carries a
  * cap it may not.
  */
-kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg);
+kaal_err_t kaal_call_open(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg);
+/* Inline, as the least around a seL4_Call that can tell a gone server: the checks of an entry
+ * not open yet (or not a call of ours) are kaal_call_open's. */
+static inline kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg)
+{
+    if (server->role != KAAL_CALL_CLIENT || !server->signal ||
+        (seL4_MessageInfo_get_extraCaps(*msg) && server->endpoint != KAAL_ENDPOINT_GRANT)) {
+        return kaal_call_open(server, msg);
+    }
+    /* Our own entry (kaal_channel() gave it): the broker reads `calling` if the server goes while
+     * we wait (the kernel has us blocked by then, so the store is seen), and restarts our call
+     * into itself. */
+    volatile seL4_Word *calling = (volatile seL4_Word *)&server->calling;
+    *calling = 1;
+    seL4_MessageInfo_t reply = seL4_Call(server->signal, *msg);
+    *calling = 0;
+    seL4_Word label = seL4_MessageInfo_get_label(reply);
+    if (label & KAAL_LABEL_KAAL) {
+        return (kaal_err_t)(label & ~KAAL_LABEL_KAAL);
+    }
+    *msg = reply;
+    return KAAL_OK;
+}
 /*
  * The event loop, for a component that would rather be told than wait:
  * kaal_run calls init, then, for ever, the handler for each thing that

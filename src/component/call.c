@@ -1,6 +1,8 @@
 /*
  * Protected calls from a component's side: the client's seL4_Call on its
- * cap to the server's inbox, and the server's reply. A call's requests
+ * cap to the server's inbox (kaal_call, inline in kaal/runtime.h; here what
+ * it does the first time, or when it is not given an open call of ours),
+ * and the server's reply. A call's requests
  * arrive at the server through kaal_wait()/kaal_take() like a channel's
  * messages (runtime.c), or through the event loop (kaal_run).
  */
@@ -18,7 +20,7 @@ static kaal_channel_grant_t *client_entry(const kaal_channel_grant_t *server)
     return &self->channels[server - self->channels];
 }
 
-kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg)
+kaal_err_t kaal_call_open(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg)
 {
     kaal_channel_grant_t *ch = client_entry(server);
     if (!ch || (seL4_MessageInfo_get_extraCaps(*msg) && ch->endpoint != KAAL_ENDPOINT_GRANT)) {
@@ -27,16 +29,7 @@ kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_MessageInfo_t *msg
     if (!ch->signal && !kaal_channel_at((uint32_t)(ch - kaal_self()->channels))) {
         return KAAL_E_DENIED; /* the broker would not open it */
     }
-    /* The broker reads this if the server goes while we wait: it then restarts our call, into itself. */
-    __atomic_store_n(&ch->calling, 1, __ATOMIC_SEQ_CST);
-    seL4_MessageInfo_t reply = seL4_Call(ch->signal, *msg);
-    __atomic_store_n(&ch->calling, 0, __ATOMIC_SEQ_CST);
-    seL4_Word label = seL4_MessageInfo_get_label(reply);
-    if (label & KAAL_LABEL_KAAL) {
-        return (kaal_err_t)(label & ~KAAL_LABEL_KAAL);
-    }
-    *msg = reply;
-    return KAAL_OK;
+    return kaal_call(ch, msg);
 }
 
 kaal_err_t kaal_reply(seL4_MessageInfo_t reply)

@@ -8,14 +8,18 @@
 #include <kaal/runtime.h>
 
 seL4_Word kaal_runtime_wait(const seL4_MessageInfo_t *reply);
+seL4_Word kaal_runtime_received(seL4_Word badge, seL4_MessageInfo_t info);
+int kaal_runtime_plain_inbox(void);
 
 static const kaal_handlers_t *handlers;
+
+static int has_readers; /* a channel we read: its ring is looked at before the loop sleeps */
 
 /* Readers with unread data: notified again rather than left asleep. 1 if any was. */
 static int drain_readers(const kaal_info_t *self)
 {
     int any = 0;
-    for (uint32_t i = 0; handlers->notified && i < self->nchannels; i++) {
+    for (uint32_t i = 0; has_readers && handlers->notified && i < self->nchannels; i++) {
         const kaal_channel_grant_t *ch = &self->channels[i];
         if (ch->role == KAAL_CHANNEL_READER && ch->signal && !kaal_channel_sleep_ok(ch)) {
             handlers->notified(ch);
@@ -51,6 +55,9 @@ int kaal_run(const kaal_handlers_t *h)
         return -1;
     }
     handlers = h;
+    for (uint32_t i = 0; i < self->nchannels; i++) {
+        has_readers |= self->channels[i].role == KAAL_CHANNEL_READER;
+    }
     if (h->init) {
         h->init();
     }
@@ -60,7 +67,25 @@ int kaal_run(const kaal_handlers_t *h)
         if (!answering && drain_readers(self)) {
             continue;
         }
-        seL4_Word bits = kaal_runtime_wait(answering ? &answer : 0);
+        seL4_Word bits;
+        if (kaal_runtime_plain_inbox()) { /* the fast path: nothing deferred, no cap to receive */
+            seL4_Word badge;
+            seL4_MessageInfo_t info =
+                answering ? seL4_ReplyRecv(KAAL_CAP_INBOX, answer, &badge) : seL4_Recv(KAAL_CAP_INBOX, &badge);
+            seL4_Word index = badge & 0xfffffffful;
+            if ((badge & (KAAL_BADGE_MESSAGE | KAAL_BADGE_CALL)) == (KAAL_BADGE_MESSAGE | KAAL_BADGE_CALL) &&
+                index < self->nchannels && self->channels[index].role == KAAL_CALL_SERVER && h->protected) {
+                answer = h->protected(&self->channels[index], info);
+                answering = 1;
+                if (seL4_MessageInfo_get_label(answer) & KAAL_LABEL_KAAL) {
+                    answer = seL4_MessageInfo_new(0, 0, 0, 0); /* kaal's labels are not the server's to give */
+                }
+                continue;
+            }
+            bits = kaal_runtime_received(badge, info);
+        } else {
+            bits = kaal_runtime_wait(answering ? &answer : 0);
+        }
         answering = 0;
         kaal_message_t m;
         if (bits != KAAL_BADGE_MESSAGE) {

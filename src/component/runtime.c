@@ -5,6 +5,7 @@
 static const kaal_info_t *self;
 static seL4_Word deferred;
 static int has_inbox, has_pending;
+static int takes_caps; /* a connection may bring a cap with its messages or calls (endpoint grant) */
 static kaal_message_t pending; /* received, not yet taken */
 
 const kaal_info_t *kaal_self(void)
@@ -16,8 +17,10 @@ void kaal_runtime_start(const kaal_info_t *info)
 {
     self = info;
     for (uint32_t i = 0; i < info->nchannels; i++) {
-        has_inbox |= (info->channels[i].role == KAAL_CHANNEL_READER && info->channels[i].endpoint) ||
-                     info->channels[i].role == KAAL_CALL_SERVER;
+        const kaal_channel_grant_t *ch = &info->channels[i];
+        int incoming = (ch->role == KAAL_CHANNEL_READER && ch->endpoint) || ch->role == KAAL_CALL_SERVER;
+        has_inbox |= incoming;
+        takes_caps |= incoming && ch->endpoint == KAAL_ENDPOINT_GRANT;
     }
     kaal_exit(component_main(info));
 }
@@ -34,14 +37,13 @@ void kaal_exit(int status)
 /* One seL4_Recv on the inbox waits for a message and for the notification
  * (bound to our thread). A message's badge has KAAL_BADGE_MESSAGE and the
  * bit of its channel; a signal's badge is the notification's word. */
-static seL4_Word wait_inbox(const seL4_MessageInfo_t *reply)
+static seL4_CPtr receive_slot; /* where a cap that comes with a message or call goes; kept till one does */
+
+/* What a receive on the inbox got (a cap, if any, in `slot`): a signal's bits, or
+ * KAAL_BADGE_MESSAGE with the message pending for kaal_take(). */
+seL4_Word kaal_runtime_received(seL4_Word badge, seL4_MessageInfo_t info)
 {
-    seL4_CPtr slot = kaal_slot_alloc();
-    seL4_SetCapReceivePath(slot ? KAAL_CAP_CNODE : seL4_CapNull, slot, slot ? KAAL_SLOT_DEPTH : 0);
-    seL4_Word badge;
-    seL4_MessageInfo_t info = reply ? seL4_ReplyRecv(KAAL_CAP_INBOX, *reply, &badge) : seL4_Recv(KAAL_CAP_INBOX, &badge);
     if (!(badge & KAAL_BADGE_MESSAGE)) {
-        kaal_slot_free(slot);
         return badge;
     }
     pending = (kaal_message_t){.word = seL4_MessageInfo_get_length(info) > 0 ? seL4_GetMR(0) : 0, .info = info};
@@ -57,13 +59,28 @@ static seL4_Word wait_inbox(const seL4_MessageInfo_t *reply)
             pending.from = ch;
         }
     }
-    if (slot && seL4_MessageInfo_get_extraCaps(info) == 1 && seL4_MessageInfo_get_capsUnwrapped(info) == 0) {
-        pending.cap = slot;
-    } else {
-        kaal_slot_free(slot);
+    if (receive_slot && seL4_MessageInfo_get_extraCaps(info) == 1 && seL4_MessageInfo_get_capsUnwrapped(info) == 0) {
+        pending.cap = receive_slot; /* it is the component's now: the next message's cap goes to a new slot */
+        receive_slot = 0;
     }
     has_pending = 1;
     return KAAL_BADGE_MESSAGE;
+}
+
+int kaal_runtime_plain_inbox(void)
+{
+    return has_inbox && !takes_caps && deferred == 0 && !has_pending;
+}
+
+static seL4_Word wait_inbox(const seL4_MessageInfo_t *reply)
+{
+    if (!receive_slot && takes_caps) {
+        seL4_CPtr slot = receive_slot = kaal_slot_alloc();
+        seL4_SetCapReceivePath(slot ? KAAL_CAP_CNODE : seL4_CapNull, slot, slot ? KAAL_SLOT_DEPTH : 0);
+    }
+    seL4_Word badge;
+    seL4_MessageInfo_t info = reply ? seL4_ReplyRecv(KAAL_CAP_INBOX, *reply, &badge) : seL4_Recv(KAAL_CAP_INBOX, &badge);
+    return kaal_runtime_received(badge, info);
 }
 
 seL4_Word kaal_runtime_wait(const seL4_MessageInfo_t *reply)
