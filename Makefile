@@ -88,6 +88,7 @@ qemu-test: qemu-build build
 	tests/system/root_qemu.sh $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)/src/root/kaal-root.elf
 	tests/system/large.sh 1000 $(BUILD) $(SEL4_BUILD)/large $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 	tests/system/kv.sh $(BUILD) $(SEL4_BUILD)/kv $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
+	tests/system/services.sh $(BUILD) $(SEL4_BUILD)/services $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 	tests/system/sdk.sh $(BUILD) $(SEL4_BUILD)/sdk-test $(abspath $(SEL4_PREFIX)) $(SEL4_BUILD)
 endif
 

@@ -16,6 +16,7 @@ const kaal_info_t *kaal_self(void)
 void kaal_runtime_start(const kaal_info_t *info)
 {
     self = info;
+    rt_set_putc(seL4_DebugPutChar); /* the kernel's console, until kaal_console_attach names a channel */
     for (uint32_t i = 0; i < info->nchannels; i++) {
         const kaal_channel_grant_t *ch = &info->channels[i];
         int incoming = (ch->role == KAAL_CHANNEL_READER && ch->endpoint) || ch->role == KAAL_CALL_SERVER;

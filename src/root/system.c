@@ -103,7 +103,8 @@ const manifest_t *root_load_system(broker_t *b, const void *archive, size_t size
     manifest_diag_t warnings = {.report = print_warning};
     manifest_warn(m, name, &warnings);
     unsigned calls = manifest_count(m, CONNECTION_CALL);
-    rt_printf("System '%s' (%s): %u components, %u channels", m->name, name, m->ncomponents, m->nchannels - calls);
+    rt_printf("System '%s' (%s): %u component%s, %u channels", m->name, name, m->ncomponents,
+              m->ncomponents == 1 ? "" : "s", m->nchannels - calls);
     rt_printf(calls ? ", %u call%s\n" : "\n", calls, calls == 1 ? "" : "s");
     for (unsigned i = 0; i < m->ncomponents; i++) {
         print_component(&m->components[i]);
