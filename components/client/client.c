@@ -76,6 +76,27 @@ static int lend_a_signal(const kaal_info_t *info, const kaal_channel_grant_t *co
     return err == KAAL_OK ? 0 : 1;
 }
 
+/* The timer's channel has ticks (the event loop's notified handler): TICKS_WANTED of them, then
+ * the channel is closed and the client exits. */
+static void take_ticks(const kaal_channel_grant_t *timer)
+{
+    const kaal_info_t *info = kaal_self();
+    if (timer->role != KAAL_CHANNEL_READER || rt_strcmp(timer->peer, "timer") != 0) {
+        return; /* the console's reader made room: nothing to do */
+    }
+    kaal_tick_t t;
+    while (counter < TICKS_WANTED && kaal_channel_recv(timer, &t, sizeof(t))) {
+        counter++;
+        kaal_printf("%s: tick %d: %lu timer interrupts (%lu ms)\n", info->name, counter, (unsigned long)t.ticks,
+                    (unsigned long)(t.ticks * 1000 / t.hz));
+    }
+    if (counter == TICKS_WANTED) {
+        kaal_printf("%s: done; closing the timer's channel: %s\n", info->name,
+                    kaal_err_str(kaal_channel_close(timer)));
+        kaal_exit(0);
+    }
+}
+
 int component_main(const kaal_info_t *info)
 {
     const kaal_channel_grant_t *console = kaal_channel("serial", KAAL_CHANNEL_WRITER);
@@ -96,16 +117,5 @@ int component_main(const kaal_info_t *info)
         kaal_printf("%s: no channel from the timer\n", info->name);
         return 1;
     }
-    while (counter < TICKS_WANTED) {
-        kaal_tick_t t;
-        if (kaal_channel_recv(timer, &t, sizeof(t))) {
-            counter++;
-            kaal_printf("%s: tick %d: %lu timer interrupts (%lu ms)\n", info->name, counter, (unsigned long)t.ticks,
-                        (unsigned long)(t.ticks * 1000 / t.hz));
-        } else if (kaal_channel_sleep_ok(timer)) {
-            kaal_wait();
-        }
-    }
-    kaal_printf("%s: done; closing the timer's channel: %s\n", info->name, kaal_err_str(kaal_channel_close(timer)));
-    return 0;
+    return kaal_run(&(kaal_handlers_t){.notified = take_ticks});
 }

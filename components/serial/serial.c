@@ -3,7 +3,8 @@
  * other components write into their channels to the UART, line by line.
  * Received bytes raise the IRQ; the driver counts and drops them. A writer
  * whose channel has an endpoint may pass it a capability: the driver
- * signals through it, and notices when the broker has revoked it.
+ * signals through it, and notices when the broker has revoked it. It runs
+ * from the runtime's event loop.
  */
 #include <kaal/ring.h>
 #include <kaal/rt.h>
@@ -37,12 +38,10 @@ static void drain(const kaal_channel_grant_t *ch)
 static seL4_CPtr lent;
 static char lender[KAAL_NAME_MAX];
 
-static void take_message(void)
+/* A message over a channel's endpoint (the event loop's message handler). */
+static void take_message(const kaal_message_t *msg)
 {
-    kaal_message_t m;
-    if (!kaal_take(&m)) {
-        return;
-    }
+    kaal_message_t m = *msg;
     const char *from = m.from ? m.from->peer : "an unknown writer";
     if (!m.cap) {
         rt_printf("serial: %s sent the word %lu, without a capability\n", from, (unsigned long)m.word);
@@ -68,8 +67,10 @@ static int still_held(seL4_CPtr slot)
     return seL4_DebugCapIdentify(slot) != 0;
 }
 
-static void check_lent(void)
+/* A writer changed (the event loop's peer handler): the cap it lent us goes with it. */
+static void check_lent(const kaal_channel_grant_t *ch)
 {
+    (void)ch;
     if (lent && !still_held(lent)) {
         rt_printf("serial: the capability %s passed me is gone from slot %lu: revoked with %s\n", lender,
                   (unsigned long)lent, lender);
@@ -78,11 +79,21 @@ static void check_lent(void)
     }
 }
 
-static void take_input(void)
+/* COM1's interrupt (the event loop's irq handler): the bytes that came, counted and dropped. */
+static void take_input(seL4_CPtr handler, seL4_Word bit)
 {
+    (void)bit;
     uart16550_interrupt_id(&uart);
     received += uart16550_drain_input(&uart);
-    seL4_IRQHandler_Ack(irq_handler);
+    kaal_irq_ack(handler);
+}
+
+/* A writer's channel has data (the event loop's notified handler). */
+static void copy_out(const kaal_channel_grant_t *ch)
+{
+    if (ch->role == KAAL_CHANNEL_READER) {
+        drain(ch);
+    }
 }
 
 int component_main(const kaal_info_t *info)
@@ -106,24 +117,8 @@ int component_main(const kaal_info_t *info)
             kaal_channel_at(i); /* open: its entry of the table has its signal from now on */
         }
     }
-    for (;;) {
-        /* Copy out everything there is; sleep only when every channel is
-         * empty and its writer has seen that it must signal. */
-        int idle = 1;
-        for (uint32_t i = 0; i < info->nchannels; i++) {
-            const kaal_channel_grant_t *ch = &info->channels[i];
-            if (ch->role == KAAL_CHANNEL_READER && ch->signal) {
-                drain(ch);
-                idle &= kaal_channel_sleep_ok(ch);
-            }
-        }
-        seL4_Word bits = idle ? kaal_wait() : 0;
-        if (bits & (1ul << irq_bit)) {
-            take_input();
-        }
-        if (bits & KAAL_BADGE_MESSAGE) {
-            take_message();
-        }
-        check_lent();
-    }
+    /* Everything there is is copied out; the loop sleeps only when every channel is empty and its
+     * writer has seen that it must signal. */
+    return kaal_run(&(kaal_handlers_t){
+        .notified = copy_out, .irq = take_input, .message = take_message, .peer = check_lent});
 }

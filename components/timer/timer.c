@@ -1,7 +1,8 @@
 /*
  * The timer: runs the PIT's counter 0 as a rate generator and, every
  * TICKS_PER_EVENT interrupts, sends each reader of its channels a tick record
- * if its ring has room: the timer never waits for a reader.
+ * if its ring has room: the timer never waits for a reader. It runs from the
+ * runtime's event loop, its interrupts dispatched to tick().
  */
 #include <kaal/rt.h>
 #include <kaal/runtime.h>
@@ -35,6 +36,18 @@ static void publish(const kaal_info_t *info, uint64_t ticks)
     }
 }
 
+static uint64_t ticks;
+
+/* The PIT's interrupt (the event loop's irq handler). */
+static void tick(seL4_CPtr handler, seL4_Word bit)
+{
+    (void)bit;
+    kaal_irq_ack(handler);
+    if (++ticks % TICKS_PER_EVENT == 0) {
+        publish(kaal_self(), ticks);
+    }
+}
+
 int component_main(const kaal_info_t *info)
 {
     kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
@@ -52,14 +65,5 @@ int component_main(const kaal_info_t *info)
     }
     kaal_printf("%s: PIT counter 0 at %u Hz on IRQ pin %lu; a tick record every %u interrupts\n", info->name,
                 TICK_HZ, (unsigned long)info->irqs[0].pin, TICKS_PER_EVENT);
-    uint64_t ticks = 0;
-    for (;;) {
-        seL4_Word bits = kaal_wait();
-        if (bits & (1ul << bit)) {
-            seL4_IRQHandler_Ack(handler);
-            if (++ticks % TICKS_PER_EVENT == 0) {
-                publish(info, ticks);
-            }
-        }
-    }
+    return kaal_run(&(kaal_handlers_t){.irq = tick});
 }

@@ -44,7 +44,7 @@ static seL4_Word get(uint64_t key, seL4_Word *value)
 }
 
 static unsigned long served, errors;
-static unsigned done, clients;
+static unsigned done, clients; /* clients that have ended, of all */
 static int flaky; /* named "...-flaky": it faults at its 20th call in its first run */
 
 /* One call (the event loop's protected handler): its label says what, MR0 and MR1 hold the key
@@ -56,11 +56,6 @@ static seL4_MessageInfo_t serve(const kaal_channel_grant_t *caller, seL4_Message
         status = put(seL4_GetMR(0), seL4_GetMR(1));
     } else if (op == KV_GET && n == 1) {
         status = get(seL4_GetMR(0), &value);
-    } else if (op == KV_DONE && n == 0) {
-        status = KV_OK;
-        if (++done == clients) { /* every client has had its say (a restarted one, once restarted) */
-            kaal_printf("kv: %lu calls served, %lu errors\n", served + 1, errors);
-        }
     } else {
         status = KV_BAD_REQUEST;
     }
@@ -75,6 +70,16 @@ static seL4_MessageInfo_t serve(const kaal_channel_grant_t *caller, seL4_Message
     return seL4_MessageInfo_new(status, 0, 0, 1);
 }
 
+/* A client changed (the event loop's peer handler): once every one has ended, the count. A
+ * client being restarted has not ended; its new generation calls on. */
+static void peer(const kaal_channel_grant_t *ch)
+{
+    int ended = ch->peer_state == KAAL_PEER_EXITED || ch->peer_state == KAAL_PEER_STOPPED;
+    if (ch->role == KAAL_CALL_SERVER && ended && ++done == clients) {
+        kaal_printf("kv: %lu calls served, %lu errors\n", served, errors);
+    }
+}
+
 int component_main(const kaal_info_t *info)
 {
     kaal_console_attach(kaal_channel("serial", KAAL_CHANNEL_WRITER));
@@ -84,5 +89,5 @@ int component_main(const kaal_info_t *info)
     size_t len = rt_strlen(info->name);
     flaky = len > 6 && rt_strcmp(info->name + len - 6, "-flaky") == 0 && info->generation == 0;
     kaal_printf("%s: serving %u slots to %u clients\n", info->name, SLOTS, clients);
-    return kaal_run(&(kaal_handlers_t){.protected = serve});
+    return kaal_run(&(kaal_handlers_t){.protected = serve, .peer = peer});
 }

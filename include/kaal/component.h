@@ -33,13 +33,15 @@ enum kaal_cap {
 
 /*
  * The badge bits of KAAL_CAP_NTFN: the broker hands out bits below
- * KAAL_BIT_OWN_FIRST (channels, IRQs), one to each while they last and then
+ * KAAL_BIT_PEER (channels, IRQs), one to each while they last and then
  * shared (a bit then says that one of the channels or IRQs on it has news);
- * the bits from there to 62 are the component's own, for badges it mints
- * itself. Bit 63 is never a
+ * KAAL_BIT_PEER is the broker's own: a peer changed (its state and generation
+ * in our table of channels). The bits from KAAL_BIT_OWN_FIRST to 62 are the
+ * component's own, for badges it mints itself. Bit 63 is never a
  * notification's: it marks a message on KAAL_CAP_INBOX (the notification is
  * bound to the thread, so one seL4_Recv on the inbox waits for both).
  */
+#define KAAL_BIT_PEER 47
 #define KAAL_BIT_OWN_FIRST 48
 #define KAAL_BIT_OWN_LAST 62
 #define KAAL_BADGE_MESSAGE (1ul << 63)
@@ -65,6 +67,14 @@ enum kaal_cap {
 #define KAAL_MEMORY_END 0x20000000000ul
 #define KAAL_MMIO_VADDR 0x20000000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END), 64 GiB */
 #define KAAL_MMIO_END 0x21000000000ul
+
+/* The other end of a connection, as the broker tells it (KAAL_BIT_PEER). */
+typedef enum {
+    KAAL_PEER_RUNNING = 1,    /* built and started (again, after a restart: a new generation) */
+    KAAL_PEER_RESTARTING = 2, /* faulted, and being built afresh */
+    KAAL_PEER_EXITED = 3,     /* it returned, or called kaal_exit */
+    KAAL_PEER_STOPPED = 4,    /* by its fault policy, its restart budget, or the end of the system */
+} kaal_peer_state_t;
 
 /* A component's end of a connection: a channel's writer or reader, or a call's client or server. */
 typedef enum {
@@ -112,6 +122,9 @@ typedef struct kaal_channel_grant {
     uint32_t endpoint;     /* kaal_endpoint_t */
     char peer[KAAL_NAME_MAX];
     seL4_Word calling;     /* a call's client: 1 while its call is in flight (the broker reads it if the server goes) */
+    uint32_t peer_state;   /* kaal_peer_state_t of the other end, as the broker last wrote it */
+    uint32_t peer_generation; /* and its generation (one more each restart) */
+    uint32_t seen_state, seen_generation; /* the runtime's: what it last told the component */
 } kaal_channel_grant_t;
 
 typedef struct kaal_info {

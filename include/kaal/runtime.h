@@ -93,10 +93,13 @@ static inline kaal_err_t kaal_call(const kaal_channel_grant_t *server, seL4_Mess
  * arrives. notified: a channel with news (a reader with data, a writer whose
  * reader made room), once for each open channel on a badge bit that was
  * set; a reader whose ring still holds data when the loop would sleep is
- * notified again. signal: the bits no open channel has (IRQs, the
- * component's own). protected: a call; its return is the reply (its message
+ * notified again. irq: an interrupt of an IRQ the component holds (from
+ * kaal_irq), with its handler to ack. signal: the bits neither an open
+ * channel nor an IRQ has (the component's own). protected: a call; its return is the reply (its message
  * registers set), sent as the loop waits again, in one seL4_ReplyRecv.
- * message: a message over a channel's endpoint. Any handler may be NULL. A
+ * message: a message over a channel's endpoint. peer: the other end of a
+ * connection exited, was stopped, is being restarted or runs again (a new
+ * generation): see kaal_peer_news. Any handler may be NULL. A
  * handler may call kaal_exit(). kaal_run returns (-1) only if it has no
  * handlers or no information page.
  */
@@ -106,8 +109,14 @@ typedef struct kaal_handlers {
     void (*signal)(seL4_Word bits);
     seL4_MessageInfo_t (*protected)(const kaal_channel_grant_t *caller, seL4_MessageInfo_t call);
     void (*message)(const kaal_message_t *m);
+    void (*peer)(const kaal_channel_grant_t *ch); /* its other end changed: ch->peer_state, peer_generation */
+    void (*irq)(seL4_CPtr handler, seL4_Word bit); /* an interrupt of an IRQ kaal_irq gave; kaal_irq_ack(handler) */
 } kaal_handlers_t;
 int kaal_run(const kaal_handlers_t *h);
+
+/* After KAAL_BIT_PEER (the loop does this itself): the next connection whose other end changed
+ * since we last looked (ch->peer_state, a kaal_peer_state_t, and ch->peer_generation), or 0. */
+const kaal_channel_grant_t *kaal_peer_news(void);
 
 /* Server: answers the call kaal_take() gave (m.from->role == KAAL_CALL_SERVER), with its
  * message registers set; before it waits again, or the caller waits for good. Labels with
@@ -175,8 +184,13 @@ kaal_err_t kaal_ping(seL4_Word word, seL4_Word *version);
 kaal_err_t kaal_memory(seL4_Word vaddr, seL4_Word size, void **at);
 /* An IO port cap for [first, last], in a slot of our own. */
 kaal_err_t kaal_ioports(seL4_Word first, seL4_Word last, seL4_CPtr *cap);
-/* The handler of IOAPIC pin `pin` (Ack it after each interrupt); its interrupts set *bit in kaal_wait(). */
+/* The handler of IOAPIC pin `pin` (ack it after each interrupt: kaal_irq_ack); its interrupts set
+ * *bit in kaal_wait(), and reach the event loop's irq handler. */
 kaal_err_t kaal_irq(seL4_Word pin, seL4_CPtr *handler, seL4_Word *bit);
+/* Lets the interrupt come again (seL4_IRQHandler_Ack). */
+kaal_err_t kaal_irq_ack(seL4_CPtr handler);
+/* The handler kaal_irq gave for the IRQ on badge bit `bit`, or 0. */
+seL4_CPtr kaal_irq_handler(seL4_Word bit);
 /* Device registers at physical paddr, mapped uncached; *regs is where paddr appears. */
 kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs);
 /* Gives a grant back: what is the request that got it (KAAL_RPC_MEMORY, ...), which its

@@ -95,6 +95,9 @@ kaal_err_t spawn_start(broker_t *b, component_t *c);
 /* Entry `index` of a running component's table of channels, as the component has it now (its
  * own memory: what it wrote there is its word, not the broker's). */
 kaal_err_t spawn_read_channel(broker_t *b, component_t *c, seL4_Word index, kaal_channel_grant_t *out);
+/* Writes the other end's state and generation into entry `index` of a running component's table
+ * of channels (what it reads when told KAAL_BIT_PEER). */
+kaal_err_t spawn_write_peer(broker_t *b, component_t *c, seL4_Word index, uint32_t state, uint32_t generation);
 /* Reclaims everything the component holds (it stops running first). */
 void spawn_destroy(broker_t *b, component_t *c);
 
@@ -190,6 +193,9 @@ kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt);
 kaal_err_t channel_mint_signal(broker_t *b, channel_t *ch, unsigned k, seL4_Word slot);
 /* Mints the writer's cap to the reader's inbox into slot `slot` of the writer's CNode, if the reader is there. */
 kaal_err_t channel_mint_inbox(broker_t *b, channel_t *ch, seL4_Word slot);
+/* Tells the side that is not `changed` what became of it: its state and generation in that side's
+ * entry, and KAAL_BIT_PEER signalled (if that side is running). */
+void channel_peer_changed(broker_t *b, channel_t *ch, const component_t *changed, kaal_peer_state_t state);
 /* Wakes the side that is not `gone` with its bit, so it can notice (a reader waiting for data, say). */
 void channel_wake_peer(broker_t *b, channel_t *ch, const component_t *gone);
 void channel_destroy(broker_t *b, channel_t *ch);

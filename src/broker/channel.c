@@ -144,8 +144,15 @@ static kaal_err_t attach(broker_t *b, channel_t *ch, unsigned k)
     kaal_channel_grant_t *g = &c->info.channels[s->index];
     uint32_t role = call ? (k == 0 ? KAAL_CALL_CLIENT : KAAL_CALL_SERVER)
                          : (k == 0 ? KAAL_CHANNEL_WRITER : KAAL_CHANNEL_READER);
+    const component_t *peer = ch->side[1 - k].comp;
+    uint32_t peer_state = peer->state == COMPONENT_EXITED    ? KAAL_PEER_EXITED
+                          : peer->state == COMPONENT_STOPPED ? KAAL_PEER_STOPPED
+                          : peer->state == COMPONENT_NONE    ? KAAL_PEER_RESTARTING
+                                                             : KAAL_PEER_RUNNING;
     *g = (kaal_channel_grant_t){.vaddr = s->vaddr, .size = ch->size, .bit = s->bit, .role = role,
-                                .endpoint = ch->endpoint};
+                                .endpoint = ch->endpoint, .peer_state = peer_state,
+                                .peer_generation = peer->generation, .seen_state = peer_state,
+                                .seen_generation = peer->generation};
     rt_strlcpy(g->peer, ch->side[1 - k].comp->desc->name, sizeof(g->peer));
     return KAAL_OK;
 }
@@ -256,20 +263,35 @@ kaal_err_t channel_reconnect(broker_t *b, channel_t *ch, component_t *rebuilt)
     return err;
 }
 
+/* Signals `bits` on c's notification, through a badged copy made for the moment. */
+static void signal_bits(broker_t *b, const component_t *c, seL4_Word bits)
+{
+    seL4_CPtr signal;
+    if (!c->ntfn.cap || cspace_slot_alloc(&b->slots, &signal) != KAAL_OK) {
+        return;
+    }
+    if (seL4_CNode_Mint(b->slots.root, signal, b->slots.depth, b->slots.root, c->ntfn.cap, b->slots.depth,
+                        seL4_CanWrite, bits) == seL4_NoError) {
+        seL4_Signal(signal);
+        seL4_CNode_Delete(b->slots.root, signal, b->slots.depth);
+    }
+    cspace_slot_free(&b->slots, signal);
+}
+
 void channel_wake_peer(broker_t *b, channel_t *ch, const component_t *gone)
 {
     if (ch->kind == CONNECTION_CALL) {
         return; /* calls have no signals */
     }
     const channel_side_t *other = &ch->side[ch->side[0].comp == gone ? 1 : 0];
-    seL4_CPtr signal;
-    if (!other->comp->ntfn.cap || cspace_slot_alloc(&b->slots, &signal) != KAAL_OK) {
-        return;
+    signal_bits(b, other->comp, 1ul << other->bit);
+}
+
+void channel_peer_changed(broker_t *b, channel_t *ch, const component_t *changed, kaal_peer_state_t state)
+{
+    const channel_side_t *other = &ch->side[ch->side[0].comp == changed ? 1 : 0];
+    if (other->comp->state == COMPONENT_RUNNING &&
+        spawn_write_peer(b, other->comp, other->index, state, changed->generation) == KAAL_OK) {
+        signal_bits(b, other->comp, 1ul << KAAL_BIT_PEER);
     }
-    if (seL4_CNode_Mint(b->slots.root, signal, b->slots.depth, b->slots.root, other->comp->ntfn.cap, b->slots.depth,
-                        seL4_CanWrite, 1ul << other->bit) == seL4_NoError) {
-        seL4_Signal(signal);
-        seL4_CNode_Delete(b->slots.root, signal, b->slots.depth);
-    }
-    cspace_slot_free(&b->slots, signal);
 }

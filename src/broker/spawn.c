@@ -70,7 +70,7 @@ void spawn_free(broker_t *b, component_t *c, kaal_obj_t *o)
 seL4_Word spawn_take_bit(component_t *c)
 {
     seL4_Word bit = 0;
-    for (seL4_Word b = 1; b < KAAL_BIT_OWN_FIRST; b++) {
+    for (seL4_Word b = 1; b < KAAL_BIT_PEER; b++) {
         bit = c->bit_users[b] < c->bit_users[bit] ? b : bit;
     }
     c->bit_users[bit]++;
@@ -80,7 +80,7 @@ seL4_Word spawn_take_bit(component_t *c)
 
 void spawn_give_bit(component_t *c, seL4_Word bit)
 {
-    if (bit < KAAL_BIT_OWN_FIRST && c->bit_users[bit] && --c->bit_users[bit] == 0) {
+    if (bit < KAAL_BIT_PEER && c->bit_users[bit] && --c->bit_users[bit] == 0) {
         c->bits &= ~(1ul << bit);
     }
 }
@@ -232,9 +232,11 @@ static kaal_err_t copy_in(broker_t *b, component_t *c, unsigned first, seL4_Word
     return KAAL_OK;
 }
 
-/* Reads len bytes at `offset` into the component's frames from frames[first] on, while they are
- * mapped in its address space: through copies of their caps (a cap maps in one place only). */
-static kaal_err_t peek(broker_t *b, component_t *c, unsigned first, seL4_Word offset, void *buf, seL4_Word len)
+/* Reads (or, if `write`, writes) len bytes at `offset` into the component's frames from
+ * frames[first] on, while they are mapped in its address space: through copies of their caps
+ * (a cap maps in one place only). */
+static kaal_err_t touch(broker_t *b, component_t *c, unsigned first, seL4_Word offset, void *buf, seL4_Word len,
+                        int write)
 {
     for (seL4_Word done = 0; done < len;) {
         seL4_Word at = offset + done, in_page = at % PAGE, n = PAGE - in_page < len - done ? PAGE - in_page : len - done;
@@ -245,11 +247,13 @@ static kaal_err_t peek(broker_t *b, component_t *c, unsigned first, seL4_Word of
         }
         c->invocations++;
         err = seL4_CNode_Copy(b->slots.root, copy, b->slots.depth, b->slots.root, c->frames[first + at / PAGE].cap,
-                              b->slots.depth, seL4_CanRead) == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
+                              b->slots.depth, seL4_AllRights) == seL4_NoError ? KAAL_OK : KAAL_E_KERNEL;
         if (err == KAAL_OK) {
-            err = vspace_map(&b->vspace, copy, BROKER_WINDOW, seL4_PageBits, seL4_CanRead, ARCH_MAP_DEFAULT);
+            err = vspace_map(&b->vspace, copy, BROKER_WINDOW, seL4_PageBits, write ? seL4_ReadWrite : seL4_CanRead,
+                             ARCH_MAP_DEFAULT);
             if (err == KAAL_OK) {
-                rt_memcpy((uint8_t *)buf + done, (const uint8_t *)BROKER_WINDOW + in_page, n);
+                uint8_t *there = (uint8_t *)BROKER_WINDOW + in_page, *here = (uint8_t *)buf + done;
+                rt_memcpy(write ? there : here, write ? here : there, n);
                 vspace_unmap(&b->vspace, copy, BROKER_WINDOW, seL4_PageBits);
             }
             seL4_CNode_Delete(b->slots.root, copy, b->slots.depth);
@@ -268,7 +272,17 @@ kaal_err_t spawn_read_channel(broker_t *b, component_t *c, seL4_Word index, kaal
     if (c->state != COMPONENT_RUNNING || index >= c->info.nchannels) {
         return KAAL_E_INVAL;
     }
-    return peek(b, c, c->tables_frame, index * sizeof(*out), out, sizeof(*out));
+    return touch(b, c, c->tables_frame, index * sizeof(*out), out, sizeof(*out), 0);
+}
+
+kaal_err_t spawn_write_peer(broker_t *b, component_t *c, seL4_Word index, uint32_t state, uint32_t generation)
+{
+    if (c->state != COMPONENT_RUNNING || index >= c->info.nchannels) {
+        return KAAL_E_INVAL;
+    }
+    uint32_t words[2] = {state, generation};
+    return touch(b, c, c->tables_frame, index * sizeof(kaal_channel_grant_t) + __builtin_offsetof(kaal_channel_grant_t, peer_state),
+                 words, sizeof(words), 1);
 }
 
 /* One segment: reserve its pages, fill fresh frames with its file bytes (the rest stays zero), map them. */

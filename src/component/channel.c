@@ -130,3 +130,18 @@ int kaal_channel_sleep_ok(const kaal_channel_grant_t *ch)
 {
     return ring_reader_sleep_ok(ring(ch));
 }
+
+const kaal_channel_grant_t *kaal_peer_news(void)
+{
+    const kaal_info_t *self = kaal_self();
+    for (uint32_t i = 0; self && i < self->nchannels; i++) {
+        kaal_channel_grant_t *ch = &self->channels[i];
+        uint32_t state = *(volatile uint32_t *)&ch->peer_state, generation = *(volatile uint32_t *)&ch->peer_generation;
+        if (state != ch->seen_state || generation != ch->seen_generation) {
+            ch->seen_state = state;
+            ch->seen_generation = generation;
+            return ch;
+        }
+    }
+    return 0;
+}

@@ -29,8 +29,8 @@ static int drain_readers(const kaal_info_t *self)
     return any;
 }
 
-/* Bits of the notification: each open channel on a bit that is set, then what is left (IRQs,
- * the component's own bits). */
+/* Bits of the notification: each open channel on a bit that is set, the peers' news, the IRQs
+ * kaal_irq gave, then what is left (the component's own bits). */
 static void dispatch_bits(const kaal_info_t *self, seL4_Word bits)
 {
     seL4_Word channel_bits = 0;
@@ -43,8 +43,25 @@ static void dispatch_bits(const kaal_info_t *self, seL4_Word bits)
         }
         channel_bits |= on ? 1ul << ch->bit : 0;
     }
-    if ((bits & ~channel_bits) && handlers->signal) {
-        handlers->signal(bits & ~channel_bits);
+    if (bits & (1ul << KAAL_BIT_PEER)) {
+        for (const kaal_channel_grant_t *ch; (ch = kaal_peer_news());) {
+            if (handlers->peer) {
+                handlers->peer(ch);
+            }
+        }
+    }
+    seL4_Word rest = bits & ~channel_bits & ~(1ul << KAAL_BIT_PEER);
+    for (seL4_Word irqs = rest & ((1ul << KAAL_BIT_PEER) - 1); irqs && handlers->irq;) {
+        seL4_Word bit = (seL4_Word)__builtin_ctzl(irqs);
+        irqs &= irqs - 1;
+        seL4_CPtr handler = kaal_irq_handler(bit);
+        if (handler) {
+            handlers->irq(handler, bit);
+            rest &= ~(1ul << bit);
+        }
+    }
+    if (rest && handlers->signal) {
+        handlers->signal(rest);
     }
 }
 
@@ -90,14 +107,19 @@ int kaal_run(const kaal_handlers_t *h)
         kaal_message_t m;
         if (bits != KAAL_BADGE_MESSAGE) {
             dispatch_bits(self, bits);
-        } else if (kaal_take(&m) && m.from && m.from->role == KAAL_CALL_SERVER) {
+        } else if (!kaal_take(&m)) {
+            continue;
+        } else if (m.from && m.from->role == KAAL_CALL_SERVER) {
             answer = h->protected ? h->protected(m.from, m.info) : seL4_MessageInfo_new(0, 0, 0, 0);
             if (seL4_MessageInfo_get_label(answer) & KAAL_LABEL_KAAL) {
                 answer = seL4_MessageInfo_new(0, 0, 0, 0); /* kaal's labels are not the server's to give */
             }
             answering = 1;
-        } else if (m.from && h->message) {
+        } else if (h->message) {
             h->message(&m);
+        } else if (m.cap) { /* nobody takes it: the slot is free again */
+            seL4_CNode_Delete(KAAL_CAP_CNODE, m.cap, KAAL_SLOT_DEPTH);
+            kaal_slot_free(m.cap);
         }
     }
 }

@@ -99,9 +99,27 @@ kaal_err_t kaal_ioports(seL4_Word first, seL4_Word last, seL4_CPtr *cap)
     return call_for_cap(KAAL_RPC_IOPORTS, first, last, 2, cap, 0);
 }
 
+/* The handler of each IRQ we hold, by the badge bit its interrupts set: what the event loop's
+ * irq handler is given. */
+static seL4_CPtr irq_handlers[KAAL_BIT_PEER];
+
 kaal_err_t kaal_irq(seL4_Word pin, seL4_CPtr *handler, seL4_Word *bit)
 {
-    return call_for_cap(KAAL_RPC_IRQ, pin, 0, 1, handler, bit);
+    kaal_err_t err = call_for_cap(KAAL_RPC_IRQ, pin, 0, 1, handler, bit);
+    if (err == KAAL_OK && *bit < KAAL_BIT_PEER) {
+        irq_handlers[*bit] = *handler;
+    }
+    return err;
+}
+
+seL4_CPtr kaal_irq_handler(seL4_Word bit)
+{
+    return bit < KAAL_BIT_PEER ? irq_handlers[bit] : 0;
+}
+
+kaal_err_t kaal_irq_ack(seL4_CPtr handler)
+{
+    return seL4_IRQHandler_Ack(handler) == seL4_NoError ? KAAL_OK : KAAL_E_INVAL;
 }
 
 kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs)

@@ -137,6 +137,17 @@ static void print_table(const system_t *s)
               (unsigned long)cspace_free_count(&s->b->slots));
 }
 
+/* Tells the other end of each of c's connections what became of c (KAAL_BIT_PEER). */
+static void tell_peers(system_t *s, const component_t *c, kaal_peer_state_t state)
+{
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        const manifest_channel_t *mc = &s->m->channels[k];
+        if (s->connected[k] && (&s->comps[mc->from] == c || &s->comps[mc->to] == c)) {
+            channel_peer_changed(s->b, &s->chans[k], c, state);
+        }
+    }
+}
+
 /* Takes a component apart and says what came back: exactly what it held. */
 static void reclaim(system_t *s, component_t *c, component_state_t why)
 {
@@ -155,6 +166,8 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
             channel_wake_peer(s->b, &s->chans[k], c);
         }
     }
+    tell_peers(s, c, why == COMPONENT_EXITED ? KAAL_PEER_EXITED : why == COMPONENT_STOPPED ? KAAL_PEER_STOPPED
+                                                                                            : KAAL_PEER_RESTARTING);
     int exact = used - broker_given_bytes(s->b) == bytes && given - broker_given_slots(s->b) == slots;
     rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
@@ -169,13 +182,16 @@ static void restart(system_t *s, unsigned i)
     c->generation++;
     if (build_one(s, i) != KAAL_OK) {
         c->state = COMPONENT_STOPPED;
+        tell_peers(s, c, KAAL_PEER_STOPPED);
         return;
     }
     reconnect(s, i);
     if (start(s, c)) {
         rt_printf("kaal: %s restarted (generation %u)\n", c->desc->name, c->generation);
+        tell_peers(s, c, KAAL_PEER_RUNNING);
     } else {
         c->state = COMPONENT_STOPPED;
+        tell_peers(s, c, KAAL_PEER_STOPPED);
     }
 }
 

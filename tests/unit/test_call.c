@@ -145,6 +145,33 @@ static void the_broker_reads_the_clients_table(void **state)
     assert_int_equal(spawn_read_channel(&br, client, 1, &entry), KAAL_E_INVAL);
 }
 
+/* The server's news reaches the client: its state and generation in the client's own entry, and
+ * KAAL_BIT_PEER on its notification. */
+static void peers_are_told_what_became_of_the_other_end(void **state)
+{
+    (void)state;
+    kaal_channel_grant_t entry;
+    assert_int_equal(spawn_read_channel(&br, client, 0, &entry), KAAL_OK);
+    assert_int_equal(entry.peer_state, KAAL_PEER_RUNNING);
+    assert_int_equal(entry.seen_state, KAAL_PEER_RUNNING); /* nothing new at the start */
+    server->generation = 3;
+    channel_peer_changed(&br, &call, server, KAAL_PEER_RESTARTING);
+    assert_int_equal(spawn_read_channel(&br, client, 0, &entry), KAAL_OK);
+    assert_int_equal(entry.peer_state, KAAL_PEER_RESTARTING);
+    assert_int_equal(entry.peer_generation, 3);
+    assert_int_equal(entry.seen_state, KAAL_PEER_RUNNING); /* the runtime's, untouched */
+    seL4_Word bits = 0;
+    seL4_Poll(client->ntfn.cap, &bits);
+    assert_int_equal(bits, 1ul << KAAL_BIT_PEER);
+    channel_peer_changed(&br, &call, client, KAAL_PEER_EXITED); /* and the other way */
+    assert_int_equal(spawn_read_channel(&br, server, 0, &entry), KAAL_OK);
+    assert_int_equal(entry.peer_state, KAAL_PEER_EXITED);
+    /* A component that is not running is told nothing (its entries are laid out afresh). */
+    spawn_destroy(&br, client);
+    channel_peer_changed(&br, &call, server, KAAL_PEER_RUNNING);
+    assert_int_equal(spawn_read_channel(&br, client, 0, &entry), KAAL_E_INVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(opening_is_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(a_gone_server_is_answered_by_the_broker, setup, teardown),
         cmocka_unit_test_setup_teardown(the_broker_reads_the_clients_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(peers_are_told_what_became_of_the_other_end, setup, teardown),
     };
     RUN_TESTS(tests, boot, NULL);
 }
