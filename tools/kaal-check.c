@@ -108,6 +108,7 @@ static broker_t br;
 static kaal_obj_t ep;
 static component_t *comps;
 static channel_t *chans;
+static region_t *regions;
 
 /* The image component i names, read from those given (NULL, reported, if it is not there or
  * cannot be read; NULL unreported if no images were given). */
@@ -222,6 +223,41 @@ static void check_channel(const manifest_t *m, unsigned k)
     }
 }
 
+/* Each region made, and given to each built component that maps it, as the root task would. */
+static void check_regions(const manifest_t *m, region_t *regions)
+{
+    for (unsigned r = 0; r < m->nregions; r++) {
+        const manifest_region_t *mr = &m->regions[r];
+        kaal_err_t err = region_create(&br, &regions[r], mr->size, mr->page_bits);
+        if (err != KAAL_OK) {
+            PROBLEM(((manifest_pos_t){mr->line, mr->col}), "region '%s' cannot be made: %s", mr->name,
+                    kaal_err_str(err));
+        }
+    }
+    for (unsigned i = 0; i < m->ncomponents; i++) {
+        const manifest_component_t *d = &m->components[i];
+        for (unsigned k = 0; comps[i].state == COMPONENT_BUILT && k < d->nregions; k++) {
+            const manifest_region_use_t *use = &d->regions[k];
+            const manifest_region_t *mr = &m->regions[use->region];
+            if (!regions[use->region].frames) {
+                continue; /* reported above */
+            }
+            kaal_err_t err = region_attach(&br, &regions[use->region], &comps[i], mr->name, use);
+            if (err == KAAL_E_LAYOUT) {
+                PROBLEM(use->at, "component '%s': region '%s' at 0x%lx is over something else in its address space",
+                        d->name, mr->name, (unsigned long)use->vaddr);
+            } else if (err == KAAL_E_QUOTA) {
+                PROBLEM(use->at, "component '%s': region '%s' (%lu KiB) does not fit its memory quota of %lu KiB "
+                                 "with its image, stack and kernel objects", d->name, mr->name,
+                        (unsigned long)(mr->size >> 10), (unsigned long)(d->memory >> 10));
+            } else if (err != KAAL_OK) {
+                PROBLEM(use->at, "component '%s': region '%s' cannot be given: %s", d->name, mr->name,
+                        kaal_err_str(err));
+            }
+        }
+    }
+}
+
 /* Declared quotas and channels against the machine's RAM (what the broker has once booted). */
 static void check_memory(const manifest_t *m)
 {
@@ -231,6 +267,9 @@ static void check_memory(const manifest_t *m)
     }
     for (unsigned k = 0; k < m->nchannels; k++) {
         total += m->channels[k].size;
+    }
+    for (unsigned r = 0; r < m->nregions; r++) { /* its frames are the broker's: not in any quota */
+        total += m->regions[r].size;
     }
     if (total > br.mem.total_bytes) {
         PROBLEM(((manifest_pos_t){1, 1}), "the quotas and channels add up to %lu MiB, more than the machine's %lu MiB "
@@ -288,6 +327,8 @@ int main(int argc, char **argv)
         for (unsigned k = 0; k < m.nchannels; k++) {
             check_channel(&m, k);
         }
+        regions = calloc(m.nregions ? m.nregions : 1, sizeof(*regions));
+        check_regions(&m, regions);
         check_memory(&m);
     }
     qsort(problems, nproblems, sizeof(problems[0]), by_position);
@@ -310,6 +351,7 @@ int main(int argc, char **argv)
     }
     free(comps);
     free(chans);
+    free(regions);
     free(text);
     manifest_free(&m);
     return nproblems ? 1 : 0;

@@ -67,6 +67,8 @@ enum kaal_cap {
 #define KAAL_MEMORY_END 0x20000000000ul
 #define KAAL_MMIO_VADDR 0x20000000000ul   /* device registers: [KAAL_MMIO_VADDR, KAAL_MMIO_END), 64 GiB */
 #define KAAL_MMIO_END 0x21000000000ul
+#define KAAL_REGION_VADDR 0x21000000000ul /* regions where the broker chooses: [KAAL_REGION_VADDR, KAAL_REGION_END) */
+#define KAAL_REGION_END 0x40000000000ul
 
 /* The other end of a connection, as the broker tells it (KAAL_BIT_PEER). */
 typedef enum {
@@ -127,6 +129,18 @@ typedef struct kaal_channel_grant {
     uint32_t seen_state, seen_generation; /* the runtime's: what it last told the component */
 } kaal_channel_grant_t;
 
+/* A memory region the description gives it (`map NAME ...` in its block), in its table of
+ * them (kaal_info_t.regions). It is mapped when asked for (KAAL_RPC_REGION, kaal_region()). */
+typedef struct kaal_region {
+    char name[KAAL_NAME_MAX];
+    seL4_Word vaddr;     /* where it appears once mapped: its `at`, or where the broker chose */
+    seL4_Word size;
+    seL4_Word paddr;     /* the physical address of its first byte, if it is contiguous (for DMA); else 0 */
+    uint32_t page_bits;  /* 12 or 21 */
+    uint32_t writable, cached;
+    uint32_t mapped;     /* the runtime's: 1 once it asked */
+} kaal_region_t;
+
 typedef struct kaal_info {
     uint64_t magic;   /* KAAL_INFO_MAGIC */
     uint32_t version; /* KAAL_INFO_VERSION */
@@ -142,6 +156,8 @@ typedef struct kaal_info {
     kaal_mmio_grant_t mmio[KAAL_MAX_MMIO];
     kaal_channel_grant_t *channels; /* nchannels of them, at KAAL_CHANNELS_VADDR (read-write) */
     seL4_Word *slot_map; /* after them, zeroed: 2^cnode_bits bits for the runtime to mark the slots it uses */
+    kaal_region_t *regions; /* nregions of them, between the two */
+    uint32_t nregions;
 } kaal_info_t;
 
 _Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");
@@ -168,6 +184,7 @@ enum kaal_rpc_label {
     KAAL_RPC_RELEASE = 7, /* MR0 what (the label that got it), MR1 which (vaddr, first port, pin, channel) */
     KAAL_RPC_CHANNEL = 8, /* MR0 channel (index in kaal_info_t.channels), MR1 slot for its signal, MR2 slot
                            * for the writer's inbox cap (0: none wanted) -> MR0 the ring's vaddr */
+    KAAL_RPC_REGION = 9,  /* MR0 region (index in kaal_info_t.regions) -> MR0 where it is mapped */
     KAAL_RPC_LABELS
 };
 

@@ -53,6 +53,23 @@ typedef struct manifest_range {
     manifest_pos_t at;     /* the value in the file */
 } manifest_range_t;
 
+/* A memory region (`region NAME { size SIZE page 4K|2M }`): frames shared by the components
+ * that name it, from the first of them until the last has ended. */
+typedef struct manifest_region {
+    char name[MANIFEST_NAME_MAX];
+    seL4_Word size;     /* bytes, whole pages of its page size */
+    unsigned page_bits; /* 12 (4K) or 21 (2M) */
+    unsigned line, col; /* the 'region' keyword */
+} manifest_region_t;
+
+/* A component's use of a region (its key `map REGION [r|rw] [cached|uncached] [at ADDR]`). */
+typedef struct manifest_region_use {
+    unsigned region;       /* index in manifest_t.regions */
+    int writable, cached;  /* rw (the default) or r; cached (the default) or uncached */
+    seL4_Word vaddr;       /* where it maps; 0: where the broker chooses */
+    manifest_pos_t at;     /* the region's name in the file */
+} manifest_region_use_t;
+
 typedef struct manifest_component {
     char name[MANIFEST_NAME_MAX];
     char image[MANIFEST_NAME_MAX];
@@ -71,6 +88,8 @@ typedef struct manifest_component {
     manifest_range_t *mmio;     /* nmmio of them: physical, page aligned, inclusive */
     unsigned nioports, nirqs, nmmio;
     unsigned nchannel_ends;     /* channels that have it at one end */
+    manifest_region_use_t *regions; /* nregions of them */
+    unsigned nregions, regions_room;
     unsigned ioports_room, irqs_room, mmio_room; /* how many each table holds */
     unsigned line, col; /* the 'component' keyword */
 } manifest_component_t;
@@ -90,8 +109,9 @@ typedef struct manifest {
     char name[MANIFEST_NAME_MAX]; /* empty if the file has no 'system' line */
     manifest_component_t *components;
     manifest_channel_t *channels;
-    unsigned ncomponents, nchannels;
-    unsigned components_room, channels_room; /* how many each table holds */
+    manifest_region_t *regions;
+    unsigned ncomponents, nchannels, nregions;
+    unsigned components_room, channels_room, regions_room; /* how many each table holds */
     kaal_allocator_t mem;                    /* where the tables are */
 } manifest_t;
 

@@ -191,6 +191,9 @@ kaal_err_t kaal_irq(seL4_Word pin, seL4_CPtr *handler, seL4_Word *bit);
 kaal_err_t kaal_irq_ack(seL4_CPtr handler);
 /* The handler kaal_irq gave for the IRQ on badge bit `bit`, or 0. */
 seL4_CPtr kaal_irq_handler(seL4_Word bit);
+/* The region the description gives us under that name, mapped (asked of the broker on first
+ * use): its address, size, rights, and physical address if it is contiguous. 0 if there is none. */
+const kaal_region_t *kaal_region(const char *name);
 /* Device registers at physical paddr, mapped uncached; *regs is where paddr appears. */
 kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs);
 /* Gives a grant back: what is the request that got it (KAAL_RPC_MEMORY, ...), which its

@@ -64,6 +64,10 @@ typedef struct component {
     unsigned chan_room;    /* entries those two tables hold */
     unsigned tables_frame; /* once started: frames[] index of the first page of its table of channels */
     seL4_CPtr ep;          /* the broker's endpoint its RPC and fault caps are badged copies of */
+    struct region **regions;      /* nregions of them, by index in info.regions */
+    kaal_region_t *region_table;  /* what its table of regions will say */
+    unsigned nregions, regions_room;
+    seL4_Word next_region;        /* where the broker puts its next region without an `at` */
     grant_t *grants;   /* grants_room entries; what == 0: free */
     unsigned grants_room;
     vspace_t vs;
@@ -163,6 +167,32 @@ typedef struct channel {
     unsigned nframes;
     channel_side_t side[2]; /* [0] writes, [1] reads */
 } channel_t;
+
+/*
+ * A memory region: frames the broker owns, mapped into each component the
+ * description gives it to (on request), at each one's address and rights.
+ * It lives from the system's start until the last of them has ended.
+ */
+typedef struct region {
+    seL4_Word size;
+    unsigned page_bits;
+    kaal_obj_t *frames; /* nframes of them, in runs */
+    unsigned nframes;
+    seL4_Word paddr;    /* its first byte, if its frames are physically one range; else 0 */
+    unsigned holders;   /* components given it that have not ended */
+    int orphan;         /* its last holder has ended: the root task frees it */
+} region_t;
+
+/* Allocates a region's frames (zeroed by the kernel), of 2^page_bits bytes each. */
+kaal_err_t region_create(broker_t *b, region_t *r, seL4_Word size, unsigned page_bits);
+void region_destroy(broker_t *b, region_t *r);
+/* Gives a built (not started) component region r as `name`, per its use: an entry in its table
+ * of regions, the range reserved at its address (KAAL_E_LAYOUT over anything else), and its size
+ * out of the component's quota (KAAL_E_QUOTA). */
+kaal_err_t region_attach(broker_t *b, region_t *r, component_t *c, const char *name,
+                         const manifest_region_use_t *use);
+/* KAAL_RPC_REGION: maps region `index` of c's table (KAAL_E_DENIED: no such region). */
+kaal_err_t grant_region(broker_t *b, component_t *c, seL4_Word index, seL4_Word *vaddr);
 
 /* A call from side[0] to side[1] (channel_connect joins them): caps may go with it if `endpoint`
  * is KAAL_ENDPOINT_GRANT (KAAL_ENDPOINT_SEND: words only). Nothing is allocated. */

@@ -96,8 +96,8 @@ static seL4_Word choose_vaddr(const component_t *c, seL4_Word what, seL4_Word si
     return at + size <= hi ? at : 0;
 }
 
-/* Unmaps and frees a memory, MMIO or channel grant's frames (a channel's are
- * the broker's copies of the ring's caps), then its reservation. */
+/* Unmaps and frees a memory, MMIO, channel or region grant's frames (a channel's and a region's
+ * are the broker's copies of their caps), then its reservation (a region keeps its). */
 static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
 {
     kaal_obj_t *frames = g->frames;
@@ -120,7 +120,9 @@ static void unmap_frames(broker_t *b, component_t *c, grant_t *g)
     if (g->what == KAAL_RPC_MEMORY) {
         untyped_free_objects(&b->mem, &c->quota, frames, g->nframes); /* its runs, whole */
     }
-    vspace_unreserve(&c->vs, g->vaddr);
+    if (g->what != KAAL_RPC_REGION) {
+        vspace_unreserve(&c->vs, g->vaddr);
+    }
 }
 
 kaal_err_t grant_memory(broker_t *b, component_t *c, seL4_Word vaddr, seL4_Word size, seL4_Word *at)
@@ -355,15 +357,19 @@ kaal_err_t grant_mmio(broker_t *b, component_t *c, seL4_Word paddr, seL4_Word si
     return KAAL_OK;
 }
 
-/* Maps a copy of each of the ring's frames, kept in the broker's CNode as grant frames. */
-static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, grant_t *g)
+static void release(broker_t *b, component_t *c, grant_t *g);
+
+/* Maps a copy of each of the frames (a ring's, a region's) from g->vaddr on, kept in the broker's
+ * CNode as the grant's frames. */
+static kaal_err_t map_copies(broker_t *b, component_t *c, grant_t *g, const kaal_obj_t *frames, unsigned n,
+                             seL4_CapRights_t rights, unsigned attrs)
 {
-    kaal_err_t err = vspace_reserve(&c->vs, g->vaddr, ch->size);
-    for (unsigned i = 0; i < ch->nframes; i++) { /* each as the ring's frame, none held yet */
-        g->frames[i] = (kaal_obj_t){.size_bits = ch->frames[i].size_bits};
+    for (unsigned i = 0; i < n; i++) { /* each as the original frame, none held yet */
+        g->frames[i] = (kaal_obj_t){.size_bits = frames[i].size_bits};
     }
+    kaal_err_t err = KAAL_OK;
     seL4_Word at = g->vaddr;
-    for (unsigned i = 0; err == KAAL_OK && i < ch->nframes; at += 1ul << ch->frames[i].size_bits, i++) {
+    for (unsigned i = 0; err == KAAL_OK && i < n; at += 1ul << frames[i].size_bits, i++) {
         kaal_obj_t *f = &g->frames[i];
         err = cspace_slot_alloc(&b->slots, &f->cap);
         if (err != KAAL_OK) {
@@ -371,18 +377,50 @@ static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, gra
             break;
         }
         c->invocations++;
-        if (seL4_CNode_Copy(b->slots.root, f->cap, b->slots.depth, b->slots.root, ch->frames[i].cap, b->slots.depth,
+        if (seL4_CNode_Copy(b->slots.root, f->cap, b->slots.depth, b->slots.root, frames[i].cap, b->slots.depth,
                             seL4_AllRights) != seL4_NoError) {
             cspace_slot_free(&b->slots, f->cap);
             f->cap = 0;
             return KAAL_E_KERNEL;
         }
-        err = vspace_map(&c->vs, f->cap, at, f->size_bits, seL4_ReadWrite, ARCH_MAP_DEFAULT);
+        err = vspace_map(&c->vs, f->cap, at, f->size_bits, rights, attrs);
     }
     return err;
 }
 
-static void release(broker_t *b, component_t *c, grant_t *g);
+static kaal_err_t map_ring(broker_t *b, component_t *c, const channel_t *ch, grant_t *g)
+{
+    kaal_err_t err = vspace_reserve(&c->vs, g->vaddr, ch->size);
+    return err == KAAL_OK ? map_copies(b, c, g, ch->frames, ch->nframes, seL4_ReadWrite, ARCH_MAP_DEFAULT) : err;
+}
+
+kaal_err_t grant_region(broker_t *b, component_t *c, seL4_Word index, seL4_Word *vaddr)
+{
+    region_t *r = index < c->nregions ? c->regions[index] : 0;
+    if (!r) {
+        return KAAL_E_DENIED; /* the description gives it no such region */
+    }
+    if (grant_find(c, KAAL_RPC_REGION, index)) {
+        return KAAL_E_BUSY;
+    }
+    grant_t *g = new_grant(b, c, KAAL_RPC_REGION);
+    if (!g) {
+        return KAAL_E_NO_METADATA;
+    }
+    const kaal_region_t *e = &c->region_table[index];
+    *g = (grant_t){.what = KAAL_RPC_REGION, .key = index, .end = index + 1, .vaddr = e->vaddr};
+    kaal_err_t err = new_frames(b, g, r->nframes);
+    if (err == KAAL_OK) { /* into the range reserved for it when it was given (region_attach) */
+        err = map_copies(b, c, g, r->frames, r->nframes, e->writable ? seL4_ReadWrite : seL4_CanRead,
+                         e->cached ? ARCH_MAP_DEFAULT : ARCH_MAP_UNCACHED);
+    }
+    if (err != KAAL_OK) {
+        release(b, c, g);
+        return err;
+    }
+    *vaddr = g->vaddr;
+    return KAAL_OK;
+}
 
 kaal_err_t grant_channel(broker_t *b, component_t *c, seL4_Word index, seL4_Word slot, seL4_Word inbox,
                          seL4_Word *vaddr)
@@ -443,6 +481,7 @@ static void release(broker_t *b, component_t *c, grant_t *g)
     switch (g->what) {
     case KAAL_RPC_MEMORY:
     case KAAL_RPC_MMIO:
+    case KAAL_RPC_REGION:
         unmap_frames(b, c, g);
         break;
     case KAAL_RPC_CHANNEL:

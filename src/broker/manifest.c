@@ -22,6 +22,7 @@ typedef struct parser {
     manifest_component_t *c;    /* the component being parsed */
     manifest_channel_t *ch;     /* the channel being parsed */
     unsigned seen_at[MAX_KEYS]; /* line of each once-only key of the block; 0 if not given */
+    manifest_pos_t region_size_at; /* a region's size, if given */
 } parser_t;
 
 #define FAIL_AT(ps, t, ...) manifest_fail((ps)->d, (ps)->file, (t).line, (t).col, __VA_ARGS__)
@@ -420,6 +421,67 @@ static kaal_err_t key_mmio(parser_t *ps, const token_t *key)
     return err;
 }
 
+static int find_region(const manifest_t *m, const char *name)
+{
+    for (unsigned i = 0; i < m->nregions; i++) {
+        if (rt_strcmp(m->regions[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* A component's `map REGION [r|rw] [cached|uncached] [at ADDR]`. */
+static kaal_err_t key_map(parser_t *ps, const token_t *key)
+{
+    manifest_component_t *c = ps->c;
+    token_t t = ps->tok;
+    char name[MANIFEST_NAME_MAX];
+    kaal_err_t err = value_word(ps, name, 1);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    int r = find_region(ps->m, name);
+    if (r < 0) {
+        return FAIL_AT(ps, t, "no region '%s' declared before this component", name);
+    }
+    for (unsigned i = 0; i < c->nregions; i++) {
+        if (c->regions[i].region == (unsigned)r) {
+            return FAIL_AT(ps, t, "component '%s': region '%s' given twice (first at line %u)", c->name, name,
+                           c->regions[i].at.line);
+        }
+    }
+    manifest_region_use_t use = {.region = (unsigned)r, .writable = 1, .cached = 1, .at = {t.line, t.col}};
+    const manifest_region_t *region = &ps->m->regions[r];
+    while (err == KAAL_OK && ps->tok.kind == TOK_WORD) {
+        token_t w = ps->tok;
+        if (manifest_tok_is(&w, "r") || manifest_tok_is(&w, "rw")) {
+            use.writable = manifest_tok_is(&w, "rw");
+            next(ps);
+        } else if (manifest_tok_is(&w, "cached") || manifest_tok_is(&w, "uncached")) {
+            use.cached = manifest_tok_is(&w, "cached");
+            next(ps);
+        } else if (manifest_tok_is(&w, "at")) {
+            next(ps);
+            token_t a = ps->tok;
+            err = value_number(ps, &use.vaddr);
+            if (err == KAAL_OK && (use.vaddr == 0 || use.vaddr % (1ul << region->page_bits))) {
+                return FAIL_AT(ps, a, "region '%s' at 0x%lx: not a non-zero multiple of its page size (%luK)", name,
+                               (unsigned long)use.vaddr, (unsigned long)(1ul << region->page_bits) >> 10);
+            }
+        } else {
+            return unexpected(ps, "'r', 'rw', 'cached', 'uncached' or 'at'");
+        }
+    }
+    if (err == KAAL_OK && !room(ps, (void **)&c->regions, &c->regions_room, c->nregions + 1, sizeof(*c->regions))) {
+        return FAIL_AT(ps, *key, "no memory for another region");
+    }
+    if (err == KAAL_OK) {
+        c->regions[c->nregions++] = use;
+    }
+    return err;
+}
+
 static kaal_err_t key_size(parser_t *ps, const token_t *key)
 {
     (void)key;
@@ -453,6 +515,7 @@ static const key_def_t component_keys[] = {
     {"stack", key_stack, 1},
     {"memory", key_memory, 1},
     {"slots", key_slots, 1},
+    {"map", key_map, 0},
     {"fault", key_fault, 1},
     {"restarts", key_restarts, 1},
     {"lifetime", key_lifetime, 1},
@@ -470,8 +533,31 @@ static const key_def_t call_keys[] = {
     {"grant", key_grant, 1},
 };
 
+static kaal_err_t key_region_size(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    ps->region_size_at = (manifest_pos_t){ps->tok.line, ps->tok.col};
+    return value_size(ps, &ps->m->regions[ps->m->nregions].size);
+}
 
-_Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS && N(call_keys) <= MAX_KEYS,
+/* A region's `page 4K|2M`. */
+static kaal_err_t key_page(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    int large = 0;
+    kaal_err_t err = value_either(ps, "4K", "2M", &large);
+    ps->m->regions[ps->m->nregions].page_bits = large ? 21 : 12;
+    return err;
+}
+
+static const key_def_t region_keys[] = {
+    {"size", key_region_size, 1},
+    {"page", key_page, 1},
+};
+
+
+_Static_assert(N(component_keys) <= MAX_KEYS && N(channel_keys) <= MAX_KEYS && N(call_keys) <= MAX_KEYS &&
+                   N(region_keys) <= MAX_KEYS,
                "seen_at too small");
 
 static kaal_err_t parse_key(parser_t *ps, const key_def_t *keys, unsigned nkeys)
@@ -695,6 +781,42 @@ static kaal_err_t parse_channel(parser_t *ps, const token_t *decl)
     return parse_connection(ps, decl, CONNECTION_CHANNEL);
 }
 
+/* `region NAME { size SIZE [page 4K|2M] }`. */
+static kaal_err_t parse_region(parser_t *ps, const token_t *decl)
+{
+    manifest_t *m = ps->m;
+    if (!room(ps, (void **)&m->regions, &m->regions_room, m->nregions + 1, sizeof(*m->regions))) {
+        return FAIL_AT(ps, *decl, "no memory for another region");
+    }
+    manifest_region_t *r = &m->regions[m->nregions];
+    *r = (manifest_region_t){.page_bits = 12, .line = decl->line, .col = decl->col};
+    token_t name = ps->tok;
+    kaal_err_t err = value_word(ps, r->name, 1);
+    if (err != KAAL_OK) {
+        return err;
+    }
+    if (find_region(m, r->name) >= 0) {
+        return FAIL_AT(ps, name, "region '%s' is declared twice (first at line %u)", r->name,
+                       m->regions[find_region(m, r->name)].line);
+    }
+    char what[64];
+    rt_snprintf(what, sizeof(what), "region '%s'", r->name);
+    ps->region_size_at = (manifest_pos_t){0, 0};
+    if ((err = parse_block(ps, decl, what, region_keys, N(region_keys))) != KAAL_OK) {
+        return err;
+    }
+    if (r->size == 0) {
+        return FAIL_AT(ps, *decl, "region '%s' has no size", r->name);
+    }
+    if (r->size % (1ul << r->page_bits)) {
+        return manifest_fail(ps->d, ps->file, ps->region_size_at.line, ps->region_size_at.col,
+                             "region '%s': size %luK is not a multiple of its page size (%luK)", r->name,
+                             (unsigned long)(r->size >> 10), (unsigned long)(1ul << r->page_bits) >> 10);
+    }
+    m->nregions++;
+    return end_of_line(ps);
+}
+
 static kaal_err_t parse_call(parser_t *ps, const token_t *decl)
 {
     return parse_connection(ps, decl, CONNECTION_CALL);
@@ -710,6 +832,7 @@ static const struct {
     {"component", parse_component},
     {"channel", parse_channel},
     {"call", parse_call},
+    {"region", parse_region},
 };
 
 static int is_declaration(const token_t *t)
@@ -731,7 +854,7 @@ static kaal_err_t parse_declaration(parser_t *ps)
             return declarations[i].fn(ps, &decl);
         }
     }
-    return unexpected(ps, "'system', 'component', 'channel' or 'call'");
+    return unexpected(ps, "'system', 'component', 'channel', 'call' or 'region'");
 }
 
 /* Every declaration; one with an error is reported and skipped, and the rest are checked
@@ -803,10 +926,12 @@ void manifest_free(manifest_t *m)
         give_back(&mem, c->irqs, c->irqs_room, sizeof(*c->irqs));
         give_back(&mem, c->irq_at, c->irqs_room, sizeof(*c->irq_at));
         give_back(&mem, c->mmio, c->mmio_room, sizeof(*c->mmio));
+        give_back(&mem, c->regions, c->regions_room, sizeof(*c->regions));
     }
     if (mem.free) {
         give_back(&mem, m->components, m->components_room, sizeof(*m->components));
         give_back(&mem, m->channels, m->channels_room, sizeof(*m->channels));
+        give_back(&mem, m->regions, m->regions_room, sizeof(*m->regions));
     }
     rt_memset(m, 0, sizeof(*m));
 }

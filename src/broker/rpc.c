@@ -12,6 +12,7 @@
 static const seL4_Word request_length[KAAL_RPC_LABELS] = {
     [KAAL_RPC_PING] = 1, [KAAL_RPC_MEMORY] = 2, [KAAL_RPC_IOPORTS] = 3,
     [KAAL_RPC_IRQ] = 2,  [KAAL_RPC_MMIO] = 2,   [KAAL_RPC_RELEASE] = 2, [KAAL_RPC_CHANNEL] = 3,
+    [KAAL_RPC_REGION] = 1,
 };
 
 /* The reply: the error, and on success n results already in MR0.. */
@@ -58,6 +59,9 @@ seL4_MessageInfo_t rpc_serve(broker_t *b, component_t *c, seL4_MessageInfo_t inf
         return reply_word(err, r);
     case KAAL_RPC_CHANNEL:
         err = grant_channel(b, c, a0, a1, a2, &r);
+        return reply_word(err, r);
+    case KAAL_RPC_REGION:
+        err = grant_region(b, c, a0, &r);
         return reply_word(err, r);
     default: /* KAAL_RPC_RELEASE */
         err = a0 == KAAL_RPC_EXIT || a0 == KAAL_RPC_PING || a0 == KAAL_RPC_RELEASE ? KAAL_E_INVAL

@@ -457,14 +457,19 @@ kaal_err_t spawn_build(broker_t *b, component_t *c, const manifest_component_t *
     return KAAL_OK;
 }
 
-/* Where its map of slots goes: after its table of channels, word aligned. */
-static seL4_Word slot_map_offset(const component_t *c)
+/* Where its table of regions goes: after its table of channels, word aligned; then its map of slots. */
+static seL4_Word regions_offset(const component_t *c)
 {
     return ((seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t) + 7) & ~7ul;
 }
 
-/* Its table of channels and its map of slots, in frames of its own at KAAL_CHANNELS_VADDR: the
- * component's to write. */
+static seL4_Word slot_map_offset(const component_t *c)
+{
+    return regions_offset(c) + (seL4_Word)c->nregions * sizeof(kaal_region_t);
+}
+
+/* Its tables of channels and regions and its map of slots, in frames of its own at
+ * KAAL_CHANNELS_VADDR: the component's to write. */
 static kaal_err_t write_tables(broker_t *b, component_t *c)
 {
     seL4_Word table = (seL4_Word)c->info.nchannels * sizeof(kaal_channel_grant_t);
@@ -476,6 +481,9 @@ static kaal_err_t write_tables(broker_t *b, component_t *c)
     }
     if (err == KAAL_OK && table) {
         err = copy_in(b, c, first, 0, c->chan_table, table);
+    }
+    if (err == KAAL_OK && c->nregions) {
+        err = copy_in(b, c, first, regions_offset(c), c->region_table, c->nregions * sizeof(kaal_region_t));
     }
     c->tables_frame = first;
     if (err == KAAL_OK) {
@@ -491,6 +499,7 @@ kaal_err_t spawn_start(broker_t *b, component_t *c)
     kaal_info_t page = c->info; /* as the component sees it: its table of channels is at its own address */
     page.channels = (kaal_channel_grant_t *)KAAL_CHANNELS_VADDR;
     page.slot_map = (seL4_Word *)(KAAL_CHANNELS_VADDR + slot_map_offset(c));
+    page.regions = c->nregions ? (kaal_region_t *)(KAAL_CHANNELS_VADDR + regions_offset(c)) : 0;
     kaal_err_t err = write_tables(b, c);
     if (err == KAAL_OK) {
         err = copy_in(b, c, INFO_FRAME, 0, &page, sizeof(page));
@@ -524,6 +533,12 @@ void spawn_destroy(broker_t *b, component_t *c)
     unsigned room = c->chan_room;
     kaal_table_free(&heap, (void **)&c->channels, &room, sizeof(*c->channels));
     kaal_table_free(&heap, (void **)&c->chan_table, &c->chan_room, sizeof(*c->chan_table));
+    room = c->regions_room;
+    kaal_table_free(&heap, (void **)&c->regions, &room, sizeof(*c->regions));
+    kaal_table_free(&heap, (void **)&c->region_table, &c->regions_room, sizeof(*c->region_table));
+    c->nregions = 0;
+    c->info.regions = 0;
+    c->info.nregions = 0;
     c->info.channels = 0;
     c->info.nchannels = 0;
     vspace_destroy(&c->vs);

@@ -2,6 +2,7 @@
  * Client stubs of the broker's RPC protocol (include/kaal/component.h),
  * and the component's own free slots, which capability grants go into.
  */
+#include <kaal/rt.h>
 #include <kaal/runtime.h>
 
 static seL4_Word next_slot; /* where the search for a free slot starts */
@@ -120,6 +121,23 @@ seL4_CPtr kaal_irq_handler(seL4_Word bit)
 kaal_err_t kaal_irq_ack(seL4_CPtr handler)
 {
     return seL4_IRQHandler_Ack(handler) == seL4_NoError ? KAAL_OK : KAAL_E_INVAL;
+}
+
+const kaal_region_t *kaal_region(const char *name)
+{
+    const kaal_info_t *self = kaal_self();
+    for (uint32_t i = 0; self && i < self->nregions; i++) {
+        kaal_region_t *r = &self->regions[i];
+        if (rt_strcmp(r->name, name) != 0) {
+            continue;
+        }
+        seL4_Word index = i, vaddr = 0;
+        if (!r->mapped && call(KAAL_RPC_REGION, 1, &index, 1, &vaddr) == KAAL_OK && vaddr == r->vaddr) {
+            r->mapped = 1;
+        }
+        return r->mapped ? r : 0;
+    }
+    return 0;
 }
 
 kaal_err_t kaal_mmio(seL4_Word paddr, seL4_Word size, volatile void **regs)

@@ -23,6 +23,7 @@ typedef struct system {
     component_t *comps;        /* m->ncomponents of them, from the broker's heap */
     channel_t *chans;          /* m->nchannels of them */
     uint8_t *connected;        /* per channel */
+    region_t *regions;         /* m->nregions of them */
     restart_log_t *restarts;   /* per component */
     seL4_Word used0, slots0; /* the bytes and slots the broker had given out before the first component */
     unsigned failures;       /* components that exited with a status other than 0, or were stopped by policy */
@@ -111,15 +112,6 @@ static void reconnect(system_t *s, unsigned i)
     }
 }
 
-static int start(system_t *s, component_t *c)
-{
-    kaal_err_t err = spawn_start(s->b, c);
-    if (err != KAAL_OK) {
-        rt_printf("kaal: %s: start failed: %s\n", c->desc->name, kaal_err_str(err));
-        spawn_destroy(s->b, c);
-    }
-    return err == KAAL_OK;
-}
 
 static void print_table(const system_t *s)
 {
@@ -135,6 +127,60 @@ static void print_table(const system_t *s)
     }
     rt_printf("  broker: %lu KiB of untyped memory free, %lu slots free\n", (unsigned long)(s->b->mem.free_bytes >> 10),
               (unsigned long)cspace_free_count(&s->b->slots));
+}
+
+/* Gives component i the regions its description names; 0 (and why) if one cannot be given. */
+static int attach_regions(system_t *s, unsigned i)
+{
+    const manifest_component_t *d = &s->m->components[i];
+    for (unsigned k = 0; k < d->nregions; k++) {
+        const manifest_region_use_t *use = &d->regions[k];
+        const manifest_region_t *mr = &s->m->regions[use->region];
+        kaal_err_t err = region_attach(s->b, &s->regions[use->region], &s->comps[i], mr->name, use);
+        if (err != KAAL_OK) {
+            rt_printf("kaal: %s: region %s (line %u) cannot be given: %s%s\n", d->name, mr->name, use->at.line,
+                      kaal_err_str(err), err == KAAL_E_LAYOUT ? " (its range is taken, or outside the address space)"
+                                                              : "");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Component c is going (call it before spawn_destroy): the regions it was given go back once
+ * nobody holds them, unless it is being restarted (`final` 0: it will hold them again). */
+static void drop_regions(system_t *s, const component_t *c, int final)
+{
+    (void)s;
+    for (unsigned k = 0; k < c->nregions; k++) {
+        region_t *r = c->regions[k];
+        if (r->holders && --r->holders == 0 && final) {
+            r->orphan = 1; /* freed once the component's own mappings of it are gone: free_orphans */
+        }
+    }
+}
+
+/* The regions nobody holds any more, freed. */
+static void free_orphans(system_t *s)
+{
+    for (unsigned r = 0; r < s->m->nregions; r++) {
+        if (s->regions[r].orphan && s->regions[r].holders == 0) {
+            region_destroy(s->b, &s->regions[r]);
+            s->regions[r].orphan = 0;
+        }
+    }
+}
+
+static int start(system_t *s, component_t *c)
+{
+    kaal_err_t err = spawn_start(s->b, c);
+    if (err != KAAL_OK) {
+        rt_printf("kaal: %s: start failed: %s\n", c->desc->name, kaal_err_str(err));
+        drop_regions(s, c, 1);
+        spawn_destroy(s->b, c);
+        free_orphans(s);
+    }
+    return err == KAAL_OK;
 }
 
 /* Tells the other end of each of c's connections what became of c (KAAL_BIT_PEER). */
@@ -153,6 +199,7 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
 {
     seL4_Word bytes = spawn_bytes(c), slots = spawn_broker_slots(c);
     seL4_Word used = broker_given_bytes(s->b), given = broker_given_slots(s->b);
+    drop_regions(s, c, why != COMPONENT_NONE);
     spawn_destroy(s->b, c);
     c->state = why;
     for (unsigned k = 0; k < s->m->nchannels; k++) { /* its peers may be waiting for it */
@@ -169,6 +216,7 @@ static void reclaim(system_t *s, component_t *c, component_state_t why)
     tell_peers(s, c, why == COMPONENT_EXITED ? KAAL_PEER_EXITED : why == COMPONENT_STOPPED ? KAAL_PEER_STOPPED
                                                                                             : KAAL_PEER_RESTARTING);
     int exact = used - broker_given_bytes(s->b) == bytes && given - broker_given_slots(s->b) == slots;
+    free_orphans(s); /* after the count: a region's frames were never the component's */
     rt_printf("kaal: %s reclaimed: %lu KiB and %lu broker slots back (%s); broker: %lu KiB, %lu slots free\n",
               c->desc->name, (unsigned long)(bytes >> 10), (unsigned long)slots,
               exact ? "accounting exact" : "ACCOUNTING MISMATCH", (unsigned long)(s->b->mem.free_bytes >> 10),
@@ -180,7 +228,10 @@ static void restart(system_t *s, unsigned i)
     component_t *c = &s->comps[i];
     reclaim(s, c, COMPONENT_NONE);
     c->generation++;
-    if (build_one(s, i) != KAAL_OK) {
+    if (build_one(s, i) != KAAL_OK || !attach_regions(s, i)) {
+        drop_regions(s, c, 1);
+        spawn_destroy(s->b, c);
+        free_orphans(s);
         c->state = COMPONENT_STOPPED;
         tell_peers(s, c, KAAL_PEER_STOPPED);
         return;
@@ -298,6 +349,20 @@ static void serve(system_t *s)
     }
 }
 
+/* The channels and calls, and the regions nobody holds any more (or ever held). */
+static void destroy_connections(system_t *s)
+{
+    for (unsigned k = 0; k < s->m->nchannels; k++) {
+        if (s->connected[k]) {
+            channel_destroy(s->b, &s->chans[k]);
+            s->connected[k] = 0;
+        }
+    }
+    for (unsigned r = 0; r < s->m->nregions; r++) {
+        region_destroy(s->b, &s->regions[r]);
+    }
+}
+
 /* The run is over. What the services were woken for (the last lines of
  * output, a peer gone) they finish first: the root task steps down below
  * every component and serves what is still asked until nothing is (a
@@ -322,12 +387,7 @@ static void finish(system_t *s)
             reclaim(s, &s->comps[i], COMPONENT_STOPPED);
         }
     }
-    for (unsigned k = 0; k < s->m->nchannels; k++) {
-        if (s->connected[k]) {
-            channel_destroy(s->b, &s->chans[k]);
-            s->connected[k] = 0;
-        }
-    }
+    destroy_connections(s);
 }
 
 /* Takes apart everything built so far (nothing has run: the root task keeps the CPU until it serves). */
@@ -336,12 +396,7 @@ static void undo(system_t *s)
     for (unsigned i = 0; i < s->m->ncomponents; i++) {
         spawn_destroy(s->b, &s->comps[i]);
     }
-    for (unsigned k = 0; k < s->m->nchannels; k++) {
-        if (s->connected[k]) {
-            channel_destroy(s->b, &s->chans[k]);
-            s->connected[k] = 0;
-        }
-    }
+    destroy_connections(s);
 }
 
 /* Merged again, the broker has given out exactly what it had before the first component. */
@@ -357,6 +412,19 @@ static int build_all(system_t *s)
 {
     for (unsigned i = 0; i < s->m->ncomponents; i++) {
         if (build_one(s, i) != KAAL_OK) {
+            return 0;
+        }
+    }
+    for (unsigned r = 0; r < s->m->nregions; r++) {
+        const manifest_region_t *mr = &s->m->regions[r];
+        kaal_err_t err = region_create(s->b, &s->regions[r], mr->size, mr->page_bits);
+        if (err != KAAL_OK) {
+            rt_printf("kaal: region %s (line %u) failed: %s\n", mr->name, mr->line, kaal_err_str(err));
+            return 0;
+        }
+    }
+    for (unsigned i = 0; i < s->m->ncomponents; i++) {
+        if (!attach_regions(s, i)) {
             return 0;
         }
     }
@@ -384,7 +452,8 @@ int root_run_system(broker_t *b, const manifest_t *m, const void *archive, size_
     s->chans = heap_alloc(&b->heap, (seL4_Word)m->nchannels * sizeof(*s->chans) + 1);
     s->connected = heap_alloc(&b->heap, m->nchannels + 1);
     s->restarts = heap_alloc(&b->heap, (seL4_Word)m->ncomponents * sizeof(*s->restarts));
-    if (!s->comps || !s->chans || !s->connected || !s->restarts) {
+    s->regions = heap_alloc(&b->heap, (seL4_Word)m->nregions * sizeof(*s->regions) + 1);
+    if (!s->comps || !s->chans || !s->connected || !s->restarts || !s->regions) {
         rt_printf("kaal: no memory for the tables of %u components and %u channels\n", m->ncomponents,
                   m->nchannels);
         return 1;

@@ -113,6 +113,20 @@ static void check_accepted(const manifest_t *m)
                        ch->endpoint == ENDPOINT_GRANT);
         }
     }
+    FUZZ_CHECK(m->nregions <= m->regions_room);
+    for (unsigned r = 0; r < m->nregions; r++) {
+        const manifest_region_t *region = &m->regions[r];
+        FUZZ_CHECK(region->page_bits == 12 || region->page_bits == 21);
+        FUZZ_CHECK(region->size && region->size % (1ul << region->page_bits) == 0);
+    }
+    for (unsigned i = 0; i < m->ncomponents; i++) {
+        const manifest_component_t *c = &m->components[i];
+        for (unsigned k = 0; k < c->nregions; k++) {
+            const manifest_region_use_t *u = &c->regions[k];
+            FUZZ_CHECK(u->region < m->nregions);
+            FUZZ_CHECK(u->vaddr % (1ul << m->regions[u->region].page_bits) == 0);
+        }
+    }
     check_exclusive(m);
 }
 

@@ -309,7 +309,7 @@ static void text_need_not_end_in_nul(void **state)
     const char text[] = "component a { image a.elf }\nGARBAGE";
     assert_int_equal(parse_in(text, strlen(text) - 7, "t.system", &m, &err), KAAL_OK);
     assert_int_equal(parse_in(text, sizeof(text) - 1, "t.system", &m, &err), KAAL_E_MANIFEST);
-    assert_string_equal(err.message, "t.system:2:1: expected 'system', 'component', 'channel' or 'call', found 'GARBAGE'");
+    assert_string_equal(err.message, "t.system:2:1: expected 'system', 'component', 'channel', 'call' or 'region', found 'GARBAGE'");
 }
 
 static void mmio_in_device_memory(void **state)
@@ -325,9 +325,9 @@ static void mmio_in_device_memory(void **state)
 static void unknown_declaration(void **state)
 {
     (void)state;
-    expect_error("systems s\n", 1, 1, "expected 'system', 'component', 'channel' or 'call', found 'systems'");
-    expect_error(A "}\n}\n", 4, 1, "expected 'system', 'component', 'channel' or 'call', found '}'");
-    expect_error(A "}\n  image b.elf\n", 4, 3, "expected 'system', 'component', 'channel' or 'call', found 'image'");
+    expect_error("systems s\n", 1, 1, "expected 'system', 'component', 'channel', 'call' or 'region', found 'systems'");
+    expect_error(A "}\n}\n", 4, 1, "expected 'system', 'component', 'channel', 'call' or 'region', found '}'");
+    expect_error(A "}\n  image b.elf\n", 4, 3, "expected 'system', 'component', 'channel', 'call' or 'region', found 'image'");
 }
 
 static void missing_open_brace(void **state)
@@ -475,6 +475,42 @@ static void calls(void **state)
     expect_error(A "}\ncall a -> nobody\n", 4, 11, "no component 'nobody' declared before this call");
     expect_error(A "}\n" B "}\ncall a -> b { size 4K }\n", 7, 15, "unknown key 'size'");
     expect_error(A "}\n" B "}\ncall a -> b { grant maybe }\n", 7, 21, "expected 'no' or 'yes', found 'maybe'");
+}
+
+/* `region NAME { size SIZE [page 4K|2M] }`, and a component's `map REGION [r|rw] [cached|uncached] [at ADDR]`. */
+static void regions(void **state)
+{
+    (void)state;
+    parses("region dma { size 4M\n page 2M }\nregion small { size 8K }\n"
+           "component a {\n image a.elf\n map dma r uncached at 0x4000000000\n map small\n}\n");
+    assert_int_equal(m.nregions, 2);
+    assert_string_equal(m.regions[0].name, "dma");
+    assert_int_equal(m.regions[0].size, 4ul << 20);
+    assert_int_equal(m.regions[0].page_bits, 21);
+    assert_int_equal(m.regions[1].page_bits, 12);
+    const manifest_component_t *a = &m.components[0];
+    assert_int_equal(a->nregions, 2);
+    assert_int_equal(a->regions[0].region, 0);
+    assert_int_equal(a->regions[0].writable, 0);
+    assert_int_equal(a->regions[0].cached, 0);
+    assert_int_equal(a->regions[0].vaddr, 0x4000000000);
+    assert_int_equal(a->regions[1].writable, 1);
+    assert_int_equal(a->regions[1].cached, 1);
+    assert_int_equal(a->regions[1].vaddr, 0);
+    expect_error("region r { page 2M }\n" A "}\n", 1, 1, "region 'r' has no size");
+    expect_error("region r { size 4M\n page 2M\n size 2M }\n" A "}\n", 3, 2, "'size' given twice (first at line 1)");
+    expect_error("region r { size 3M\n page 2M }\n" A "}\n", 1, 17,
+                 "region 'r': size 3072K is not a multiple of its page size (2048K)");
+    expect_error("region r { size 4M\n page 1M }\n" A "}\n", 2, 7, "expected '4K' or '2M', found '1M'");
+    expect_error("region r { size 8K }\nregion r { size 8K }\n" A "}\n", 2, 8,
+                 "region 'r' is declared twice (first at line 1)");
+    expect_error(A " map nowhere\n}\n", 3, 6, "no region 'nowhere' declared before this component");
+    expect_error("region r { size 8K }\n" A " map r\n map r\n}\n", 5, 6,
+                 "component 'a': region 'r' given twice (first at line 4)");
+    expect_error("region r { size 8K }\n" A " map r at 0x1001\n}\n", 4, 11,
+                 "region 'r' at 0x1001: not a non-zero multiple of its page size (4K)");
+    expect_error("region r { size 8K }\n" A " map r rwx\n}\n", 4, 8,
+                 "expected 'r', 'rw', 'cached', 'uncached' or 'at', found 'rwx'");
 }
 
 static void slots_in_range(void **state)
@@ -664,7 +700,7 @@ static void every_error_is_found(void **state)
     assert_string_equal(reported[0], "t.system:3:10: IO port range '0x3f8-0x10000' goes past 0xffff");
     assert_string_equal(reported[1], "t.system:4:11: priority 999 is out of range (0 to 255)");
     assert_string_equal(reported[2], "t.system:6:14: no component 'nobody' declared before this channel");
-    assert_string_equal(reported[3], "t.system:9:1: expected 'system', 'component', 'channel' or 'call', found 'bogus'");
+    assert_string_equal(reported[3], "t.system:9:1: expected 'system', 'component', 'channel', 'call' or 'region', found 'bogus'");
     assert_string_equal(reported[4], "t.system:11:9: size '5' is not a non-zero multiple of 4K");
     assert_string_equal(first.message, reported[0]);
     assert_int_equal(m.ncomponents, 2); /* what parsed, for a checker */
@@ -896,6 +932,7 @@ int main(void)
         cmocka_unit_test(priority_out_of_range),
         cmocka_unit_test(slots_in_range),
         cmocka_unit_test(calls),
+        cmocka_unit_test(regions),
         cmocka_unit_test(not_numbers),
         cmocka_unit_test(numbers_too_large),
         cmocka_unit_test(sizes_overflow),
