@@ -13,8 +13,8 @@
  *   bytes 8-31  three words, little-endian: MR0, MR1, MR2
  *
  * After each request: the reply is well formed; no component holds more than
- * its quota; the broker's used bytes are exactly what the components and the
- * channel hold; a grant entry not in use is all zero (so it can be used
+ * its quota; the broker's used bytes are exactly what the components, the
+ * channel and the region hold; a grant entry not in use is all zero (so it can be used
  * again); a memory or MMIO grant covers what was asked. At the end both go,
  * and every byte and slot comes back.
  */
@@ -42,7 +42,8 @@ static kaal_obj_t ep;
 static image_t img;
 static manifest_component_t desc[2];
 static component_t comp[2];
-static channel_t chan;
+static channel_t chan, call;
+static region_t region;
 static seL4_Word used0, slots0;
 
 static const seL4_Word interesting[] = {
@@ -107,9 +108,14 @@ static int build_both(void)
             return 0;
         }
     }
+    static const manifest_region_use_t rw = {.writable = 1, .cached = 1}, r_uncached = {.writable = 0, .cached = 0};
     return channel_create(&br, &chan, 2 * PAGE, KAAL_ENDPOINT_GRANT) == KAAL_OK &&
-           channel_connect(&br, &chan, &comp[0], &comp[1]) == KAAL_OK && spawn_start(&br, &comp[0]) == KAAL_OK &&
-           spawn_start(&br, &comp[1]) == KAAL_OK;
+           channel_connect(&br, &chan, &comp[0], &comp[1]) == KAAL_OK &&
+           call_create(&call, KAAL_ENDPOINT_GRANT) == KAAL_OK && channel_connect(&br, &call, &comp[0], &comp[1]) == KAAL_OK &&
+           region_create(&br, &region, 2 * PAGE, seL4_PageBits) == KAAL_OK &&
+           region_attach(&br, &region, &comp[0], "shared", &rw) == KAAL_OK &&
+           region_attach(&br, &region, &comp[1], "shared", &r_uncached) == KAAL_OK &&
+           spawn_start(&br, &comp[0]) == KAAL_OK && spawn_start(&br, &comp[1]) == KAAL_OK;
 }
 
 static seL4_Word argument(unsigned how, seL4_Word raw)
@@ -183,7 +189,8 @@ static void request(const uint8_t *r)
     }
     check_component(&comp[0]);
     check_component(&comp[1]);
-    FUZZ_CHECK(broker_given_bytes(&br) - used0 == spawn_bytes(&comp[0]) + spawn_bytes(&comp[1]) + chan.nframes * PAGE);
+    FUZZ_CHECK(broker_given_bytes(&br) - used0 ==
+               spawn_bytes(&comp[0]) + spawn_bytes(&comp[1]) + chan.nframes * PAGE + region.size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -201,6 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     spawn_destroy(&br, &comp[0]);
     spawn_destroy(&br, &comp[1]);
     channel_destroy(&br, &chan);
+    channel_destroy(&br, &call);
+    region_destroy(&br, &region);
     untyped_coalesce(&br.mem);
     untyped_coalesce(&br.devmem);
     FUZZ_CHECK(broker_given_bytes(&br) == used0 && broker_given_slots(&br) == slots0);
