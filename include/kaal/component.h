@@ -158,6 +158,11 @@ typedef struct kaal_info {
     seL4_Word *slot_map; /* after them, zeroed: 2^cnode_bits bits for the runtime to mark the slots it uses */
     kaal_region_t *regions; /* nregions of them, between the two */
     uint32_t nregions;
+    /* Raw untyped memory the description gives it (`untyped SIZE`): nuntyped caps from slot
+     * untyped_first on, of 2^untyped_bits[i] bytes each (largest first), its own to retype into its
+     * free slots. The broker revokes them when it goes: everything made from them goes too. */
+    uint32_t untyped_first, nuntyped;
+    uint8_t untyped_bits[64];
 } kaal_info_t;
 
 _Static_assert(sizeof(kaal_info_t) <= 4096, "the information page is one page");

@@ -77,6 +77,7 @@ typedef struct manifest_component {
     unsigned priority;       /* 0..seL4_MaxPrio */
     seL4_Word stack, memory; /* bytes, whole 4K pages */
     seL4_Word slots;         /* free slots it wants beyond those its grants take (1..MANIFEST_MAX_SLOTS) */
+    seL4_Word untyped;       /* bytes of raw untyped memory it is given to retype (0: none), out of its quota */
     fault_policy_t fault;
     unsigned restarts;          /* under `fault restart`: at most this many restarts ... */
     seL4_Word restart_window_ms; /* ... within any window of this many milliseconds; then it is stopped */

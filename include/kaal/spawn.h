@@ -64,6 +64,7 @@ typedef struct component {
     unsigned chan_room;    /* entries those two tables hold */
     unsigned tables_frame; /* once started: frames[] index of the first page of its table of channels */
     seL4_CPtr ep;          /* the broker's endpoint its RPC and fault caps are badged copies of */
+    kaal_obj_t *untypeds;         /* info.nuntyped of them: the untyped memory it was given */
     struct region **regions;      /* nregions of them, by index in info.regions */
     kaal_region_t *region_table;  /* what its table of regions will say */
     unsigned nregions, regions_room;

@@ -289,6 +289,12 @@ static kaal_err_t key_stack(parser_t *ps, const token_t *key)
     return value_size(ps, &ps->c->stack);
 }
 
+static kaal_err_t key_untyped(parser_t *ps, const token_t *key)
+{
+    (void)key;
+    return value_size(ps, &ps->c->untyped);
+}
+
 static kaal_err_t key_memory(parser_t *ps, const token_t *key)
 {
     (void)key;
@@ -515,6 +521,7 @@ static const key_def_t component_keys[] = {
     {"stack", key_stack, 1},
     {"memory", key_memory, 1},
     {"slots", key_slots, 1},
+    {"untyped", key_untyped, 1},
     {"map", key_map, 0},
     {"fault", key_fault, 1},
     {"restarts", key_restarts, 1},

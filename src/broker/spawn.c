@@ -23,6 +23,16 @@ static seL4_Word page_up(seL4_Word v)
     return (v + PAGE - 1) & ~(PAGE - 1);
 }
 
+/* The bits set in w (no libgcc on seL4 for __builtin_popcount). */
+static unsigned bits_set(seL4_Word w)
+{
+    unsigned n = 0;
+    for (; w; w &= w - 1) {
+        n++;
+    }
+    return n;
+}
+
 seL4_Word spawn_bytes(const component_t *c)
 {
     return c->quota.used;
@@ -30,7 +40,7 @@ seL4_Word spawn_bytes(const component_t *c)
 
 seL4_Word spawn_broker_slots(const component_t *c)
 {
-    seL4_Word n = c->nframes + c->vs.ntables + grant_broker_slots(c);
+    seL4_Word n = c->nframes + c->vs.ntables + grant_broker_slots(c) + c->info.nuntyped;
     const kaal_obj_t *objs[] = {&c->cnode, &c->pml4, &c->tcb, &c->ntfn, &c->inbox};
     for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
         n += objs[i]->cap != 0;
@@ -43,7 +53,7 @@ seL4_Word spawn_own_slots(const component_t *c)
     if (!c->cnode.cap) {
         return 0;
     }
-    seL4_Word n = KAAL_CAP_FAULT - KAAL_CAP_CNODE + 1 + (c->inbox.cap != 0);
+    seL4_Word n = KAAL_CAP_FAULT - KAAL_CAP_CNODE + 1 + (c->inbox.cap != 0) + c->info.nuntyped;
     for (unsigned i = 0; i < c->grants_room; i++) {
         n += (c->grants[i].slot != 0) + (c->grants[i].inbox != 0);
     }
@@ -106,10 +116,11 @@ static seL4_Word cnode_guard(const component_t *c)
 }
 
 /* Room for the caps it starts with, two for each channel end (its signal, a writer's inbox), one
- * for each IO port range and IRQ, and the slots the description asks for. */
+ * for each IO port range and IRQ, its untyped caps, and the slots the description asks for. */
 static unsigned cnode_bits(const manifest_component_t *d)
 {
-    seL4_Word slots = KAAL_CAP_FIRST_FREE + 2ul * d->nchannel_ends + d->nioports + d->nirqs + d->slots;
+    seL4_Word slots = KAAL_CAP_FIRST_FREE + 2ul * d->nchannel_ends + d->nioports + d->nirqs + d->slots +
+                      (seL4_Word)bits_set(d->untyped);
     unsigned bits = KAAL_CNODE_BITS;
     while ((1ul << bits) < slots) {
         bits++;
@@ -363,6 +374,41 @@ static void list_grants(component_t *c)
     }
 }
 
+/* Its untyped memory (`untyped SIZE`): a block for each power of two of it, largest first, out
+ * of its quota, copied into its slots from KAAL_CAP_FIRST_FREE on. */
+static kaal_err_t give_untyped(broker_t *b, component_t *c)
+{
+    seL4_Word size = c->desc->untyped;
+    unsigned n = (unsigned)bits_set(size);
+    if (n == 0) {
+        return KAAL_OK;
+    }
+    c->untypeds = heap_alloc(&b->heap, n * sizeof(kaal_obj_t));
+    if (!c->untypeds) {
+        return KAAL_E_NO_METADATA;
+    }
+    c->info.untyped_first = KAAL_CAP_FIRST_FREE;
+    for (unsigned k = 64; k-- > 0;) {
+        if (!(size >> k & 1)) {
+            continue;
+        }
+        kaal_obj_t *u = &c->untypeds[c->info.nuntyped];
+        kaal_err_t err = spawn_alloc(b, c, seL4_UntypedObject, k, u);
+        if (err == KAAL_OK) {
+            err = kernel(c, seL4_CNode_Copy(c->cnode.cap, KAAL_CAP_FIRST_FREE + c->info.nuntyped, c->info.cnode_bits,
+                                            b->slots.root, u->cap, b->slots.depth, seL4_AllRights));
+            if (err != KAAL_OK) {
+                spawn_free(b, c, u);
+            }
+        }
+        if (err != KAAL_OK) {
+            return err;
+        }
+        c->info.untyped_bits[c->info.nuntyped++] = (uint8_t)k;
+    }
+    return KAAL_OK;
+}
+
 static kaal_err_t configure_tcb(component_t *c)
 {
     kaal_err_t err = kernel(c, seL4_TCB_Configure(c->tcb.cap, KAAL_CAP_FAULT, c->cnode.cap, cnode_guard(c),
@@ -400,6 +446,10 @@ static kaal_err_t build(broker_t *b, component_t *c, const elf_image_t *img, seL
     if (err == KAAL_OK) {
         why->step = "CSpace";
         err = fill_cspace(b, c, ep);
+    }
+    if (err == KAAL_OK) {
+        why->step = "untyped memory";
+        err = give_untyped(b, c);
     }
     if (err == KAAL_OK) {
         why->step = "information page, IPC buffer and stack"; /* first: they are frames[0] and [1] */
@@ -495,7 +545,7 @@ static kaal_err_t write_tables(broker_t *b, component_t *c)
 kaal_err_t spawn_start(broker_t *b, component_t *c)
 {
     seL4_Word inv0 = b->mem.invocations + b->vspace.invocations + c->vs.invocations;
-    c->info.free_slot = KAAL_CAP_FIRST_FREE;
+    c->info.free_slot = KAAL_CAP_FIRST_FREE + c->info.nuntyped; /* past its untyped caps */
     kaal_info_t page = c->info; /* as the component sees it: its table of channels is at its own address */
     page.channels = (kaal_channel_grant_t *)KAAL_CHANNELS_VADDR;
     page.slot_map = (seL4_Word *)(KAAL_CHANNELS_VADDR + slot_map_offset(c));
@@ -526,6 +576,14 @@ void spawn_destroy(broker_t *b, component_t *c)
 {
     spawn_free(b, c, &c->tcb);
     grant_release_all(b, c);
+    for (unsigned i = 0; i < c->info.nuntyped; i++) { /* revoked: whatever it made of them goes too */
+        spawn_free(b, c, &c->untypeds[i]);
+    }
+    if (c->untypeds) {
+        heap_free(&b->heap, c->untypeds, (seL4_Word)bits_set(c->desc->untyped) * sizeof(kaal_obj_t));
+    }
+    c->untypeds = 0;
+    c->info.nuntyped = 0;
     untyped_free_objects(&b->mem, &c->quota, c->frames, c->nframes);
     kaal_allocator_t heap = heap_allocator(&b->heap);
     kaal_table_free(&heap, (void **)&c->frames, &c->frames_room, sizeof(*c->frames));

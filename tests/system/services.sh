@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a component gets besides channels and calls: output without a driver (a component with
 # no channel to the serial driver prints through the kernel's debug console, the sim's stderr),
-# and memory regions shared between components.
+# memory regions shared between components, and untyped memory handed to one.
 # On the sim, or given a seL4 prefix, under QEMU (boot.sh). Ends with "N passed, N failed".
 # Usage: services.sh HOST_BUILD_DIR WORK_DIR [SEL4_PREFIX SEL4_BUILD_DIR]
 set -u
@@ -42,5 +42,12 @@ check "the reader sees what the writer wrote" "$out" "reader: writer filled regi
 refute "every reclaim exact with regions" "$out" "ACCOUNTING MISMATCH"
 check "regions end exactly" "$out" "kaal: the system has ended; every byte and slot it held is back with the broker (accounting exact)"
 check "regions exit with status 0" "status $status" "status 0"
+# Untyped memory handed to a component: it retypes objects of its own, and they go when it goes.
+printf 'system made\ncomponent maker { image maker.elf\n  untyped 64K\n  lifetime task }\n' >"$work/made.system"
+boot_system "$work/made.system" "$build/components/maker.elf"
+check "untyped given on $where" "$out" "maker: 64 KiB of untyped in 1 cap(s) from slot 8; retyped 16 notifications: 16 of them work"
+check "what it made goes back with it" "$out" "kaal: maker reclaimed: "
+refute "exactly" "$out" "ACCOUNTING MISMATCH"
+check "untyped exits with status 0" "status $status" "status 0"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

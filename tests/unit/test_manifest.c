@@ -513,6 +513,17 @@ static void regions(void **state)
                  "expected 'r', 'rw', 'cached', 'uncached' or 'at', found 'rwx'");
 }
 
+static void untyped_memory(void **state)
+{
+    (void)state;
+    parses(A " untyped 1M\n}\n");
+    assert_int_equal(m.components[0].untyped, 1ul << 20);
+    parses(A "}\n");
+    assert_int_equal(m.components[0].untyped, 0);
+    expect_error(A " untyped 1K\n}\n", 3, 10, "size '1K' is not a non-zero multiple of 4K");
+    expect_error(A " untyped 8K\n untyped 8K\n}\n", 4, 2, "'untyped' given twice (first at line 3)");
+}
+
 static void slots_in_range(void **state)
 {
     (void)state;
@@ -933,6 +944,7 @@ int main(void)
         cmocka_unit_test(slots_in_range),
         cmocka_unit_test(calls),
         cmocka_unit_test(regions),
+        cmocka_unit_test(untyped_memory),
         cmocka_unit_test(not_numbers),
         cmocka_unit_test(numbers_too_large),
         cmocka_unit_test(sizes_overflow),

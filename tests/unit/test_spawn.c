@@ -136,6 +136,36 @@ static void the_cnode_is_as_large_as_the_description_needs(void **state)
     assert_all_back();
 }
 
+/* Untyped memory handed over (`untyped 96K`: 64K and 32K, largest first) sits in its first free
+ * slots, out of its quota; what it retypes from it goes when it goes, and every byte comes back. */
+static void untyped_memory_is_handed_over_and_taken_back_whole(void **state)
+{
+    (void)state;
+    desc.untyped = 96 * 1024;
+    assert_int_equal(build(&comp), KAAL_OK);
+    assert_int_equal(comp.info.nuntyped, 2);
+    assert_int_equal(comp.info.untyped_first, KAAL_CAP_FIRST_FREE);
+    assert_int_equal(comp.info.untyped_bits[0], 16);
+    assert_int_equal(comp.info.untyped_bits[1], 15);
+    assert_true(spawn_bytes(&comp) >= 96 * 1024);
+    /* As the component would: retype endpoints from its first untyped into its own free slots. */
+    seL4_CPtr ut;
+    assert_int_equal(cspace_slot_alloc(&br.slots, &ut), KAAL_OK);
+    assert_int_equal(seL4_CNode_Copy(br.slots.root, ut, br.slots.depth, comp.cnode.cap, KAAL_CAP_FIRST_FREE,
+                                     comp.info.cnode_bits, seL4_AllRights),
+                     seL4_NoError);
+    assert_int_equal(seL4_DebugCapIdentify(ut), 2); /* an untyped */
+    assert_int_equal(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, comp.cnode.cap, 0, 0, KAAL_CAP_FIRST_FREE + 2,
+                                         4),
+                     seL4_NoError);
+    assert_int_equal(spawn_start(&br, &comp), KAAL_OK);
+    assert_int_equal(comp.info.free_slot, KAAL_CAP_FIRST_FREE + 2);
+    spawn_destroy(&br, &comp); /* revokes the untyped: the endpoints and the copy go with it */
+    assert_int_equal(seL4_DebugCapIdentify(ut), 0);
+    assert_int_equal(cspace_slot_free(&br.slots, ut), KAAL_OK);
+    assert_all_back();
+}
+
 /* A component that faults at once, built, started, its fault taken and
  * reclaimed, a thousand times: the broker ends with exactly the memory and
  * slots it began with. */
@@ -160,6 +190,7 @@ int main(void)
         cmocka_unit_test_setup(image_over_the_fixed_layout_is_refused, fresh),
         cmocka_unit_test_setup(granted_devices_are_listed_not_issued, fresh),
         cmocka_unit_test_setup(the_cnode_is_as_large_as_the_description_needs, fresh),
+        cmocka_unit_test_setup(untyped_memory_is_handed_over_and_taken_back_whole, fresh),
         cmocka_unit_test_setup(a_thousand_spawn_crash_reclaim_cycles_leave_nothing_behind, fresh),
     };
     RUN_TESTS(tests, boot, NULL);
